@@ -1,0 +1,129 @@
+"""Comunidad OSC: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from community.config import Config
+from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(Path(config.INSTANCE_DIR).resolve()),
+    )
+    app.config.from_object(config)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    from community.errors import register_error_handlers
+
+    register_error_handlers(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from community.core import database  # noqa: F401 - installs the SQLite listeners
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
+        manage_session=False,
+    )
+
+
+def _init_login(app: Flask) -> None:
+    from community.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Entra con tu cuenta para ver esta página.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        user = db.session.scalar(db.select(User).where(User.session_token == session_token))
+        return user if user is not None and user.active else None
+
+
+def select_locale() -> str:
+    """The language chosen on this device, then the account's, then the browser's."""
+    from flask_login import current_user
+
+    languages = list(Config.LANGUAGES)
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    best = request.accept_languages.best_match(["es", "es-MX", "en"]) if request else None
+    return "en" if best == "en" else Config.BABEL_DEFAULT_LOCALE
+
+
+def _register_blueprints(app: Flask) -> None:
+    from community import main
+    from community.accounts import bp as accounts_bp
+    from community.staff import bp as staff_bp
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+    from community.accounts import realtime  # noqa: F401 - socket handlers
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from community.core.database import mark_read_only
+    from community.core.security import add_security_headers
+
+    @app.before_request
+    def _sqlite_transaction_kind():
+        mark_read_only(request.method in {"GET", "HEAD", "OPTIONS"})
+
+    @app.teardown_request
+    def _reset_transaction_kind(_exc):
+        mark_read_only(False)
+
+    app.after_request(add_security_headers)
+
+
+def _register_cli(app: Flask) -> None:
+    from community.accounts.cli import users_cli
+    from community.cli import catalog_cli, seed_demo
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(seed_demo)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from community.core.timeutil import to_local
+
+    app.jinja_env.filters["local"] = to_local
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

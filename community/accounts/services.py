@@ -1,0 +1,286 @@
+"""Account rules: sign-up, confirmation, sign-in, password and email changes, roles.
+
+Every function takes the acting user (or the data a person typed) and raises
+``ValidationError`` / ``PermissionDenied``; the caller commits.
+"""
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from community.accounts import tokens
+from community.accounts.models import User, new_session_token
+from community.accounts.passwords import password_problem
+from community.core import audit
+from community.core.catalog import OTHER_STATE, is_municipality
+from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.mail import send_template
+from community.core.permissions import ROLES, require_admin
+from community.core.timeutil import utcnow
+from community.core.urls import external_url
+from community.extensions import db
+
+SIGN_IN_FAILED = _l("El correo o la contraseña no son correctos.")
+
+
+@dataclass
+class SignUp:
+    name: str
+    email: str
+    password: str
+    municipality: str
+    locale: str | None = None
+
+
+def normalize_email(raw: str) -> str:
+    """A syntactically valid address in canonical form (domain lower-cased), or ValidationError."""
+    try:
+        result = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError({"email": _l("Escribe un correo electrónico válido.")}) from None
+    return result.normalized.lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def _check_password(field: str, password: str, email: str = "", name: str = "") -> None:
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise ValidationError({field: problem})
+
+
+def _municipality_code(value: str) -> str | None:
+    if value == OTHER_STATE:
+        return None
+    if not is_municipality(value):
+        raise ValidationError({"municipality": _l("Elige tu municipio de la lista.")})
+    return value
+
+
+def sign_up(data: SignUp) -> User | None:
+    """Create a citizen account and send the confirmation link.
+
+    When the address already has an account nothing is created and its owner gets a notice
+    instead, so that the page never reveals who is registered. Returns the new user or None.
+    """
+    name = " ".join((data.name or "").split())
+    if not 2 <= len(name) <= 120:
+        raise ValidationError({"name": _l("Escribe tu nombre (de 2 a 120 caracteres).")})
+    email = normalize_email(data.email)
+    _check_password("password", data.password, email, name)
+    municipality = _municipality_code(data.municipality)
+    existing = find_by_email(email)
+    if existing is not None:
+        _send_already_registered(existing)
+        return None
+    user = User(name=name, email=email, role="citizen", municipality_code=municipality,
+                locale=data.locale)
+    user.set_password(data.password)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def _send_already_registered(user: User) -> None:
+    send_template(user.email, _l("Ya tienes una cuenta en Comunidad OSC"), "already_registered",
+                  locale=user.locale, user=user,
+                  sign_in_url=external_url("accounts.sign_in"),
+                  reset_url=external_url("accounts.forgot_password"))
+
+
+def send_confirmation(user: User, email: str | None = None) -> None:
+    """Mail a signed link that proves the person owns ``email`` (the account's by default)."""
+    if email is None:
+        token = tokens.make_token(tokens.CONFIRM, {"uid": user.id, "email": user.email})
+        url = external_url("accounts.confirm_email", token=token)
+        template, subject = "confirm_email", _l("Confirma tu correo en Comunidad OSC")
+    else:
+        token = tokens.make_token(tokens.CHANGE_EMAIL, {"uid": user.id, "email": email})
+        url = external_url("accounts.confirm_email_change", token=token)
+        template, subject = "change_email", _l("Confirma tu nuevo correo en Comunidad OSC")
+    send_template(email or user.email, subject, template, locale=user.locale, user=user, url=url)
+
+
+def _user_from_token(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
+    payload = tokens.read_token(purpose, token, max_age)
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None:
+        raise ValidationError({"token": _l("El enlace no es válido o ya venció. Pide uno nuevo.")})
+    return user, payload
+
+
+def confirm_email(token: str) -> User:
+    user, payload = _user_from_token(
+        tokens.CONFIRM, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    if payload.get("email") != user.email:
+        raise ValidationError({"token": _l("El enlace no es válido o ya venció. Pide uno nuevo.")})
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str, ip: str | None = None) -> User:
+    """The user for these credentials; one message for every failure so none leaks."""
+    user = find_by_email((email or "").strip())
+    if user is None or not user.check_password(password or "") or not user.active:
+        audit.record("auth.sign_in_failed", actor=user, target=user, ip=ip,
+                     email=(email or "")[:254])
+        raise ValidationError({"password": SIGN_IN_FAILED})
+    user.last_sign_in_at = utcnow()
+    audit.record("auth.sign_in", actor=user, target=user, ip=ip)
+    return user
+
+
+def record_sign_out(user: User, ip: str | None = None) -> None:
+    audit.record("auth.sign_out", actor=user, target=user, ip=ip)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; say nothing either way."""
+    user = find_by_email(normalize_email(email))
+    if user is None or not user.active:
+        return
+    token = tokens.make_token(
+        tokens.RESET, {"uid": user.id, "pw": tokens.password_fingerprint(user.password_hash)}
+    )
+    send_template(user.email, _l("Restablece tu contraseña de Comunidad OSC"), "reset_password",
+                  locale=user.locale, user=user,
+                  url=external_url("accounts.reset_password", token=token),
+                  minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
+
+
+def user_for_reset(token: str) -> User:
+    user, payload = _user_from_token(
+        tokens.RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"]
+    )
+    if payload.get("pw") != tokens.password_fingerprint(user.password_hash) or not user.active:
+        raise ValidationError({"token": _l("El enlace no es válido o ya venció. Pide uno nuevo.")})
+    return user
+
+
+def reset_password(token: str, new_password: str, ip: str | None = None) -> User:
+    user = user_for_reset(token)
+    _check_password("password", new_password, user.email, user.name)
+    user.set_password(new_password)
+    # Opening the link proves the person reads this mailbox.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    audit.record("auth.password_reset", actor=user, target=user, ip=ip)
+    return user
+
+
+def _require_current_password(user: User, password: str) -> None:
+    if not user.check_password(password or ""):
+        raise ValidationError({"current_password": _l("La contraseña actual no es correcta.")})
+
+
+def change_password(user: User, current_password: str, new_password: str,
+                    ip: str | None = None) -> None:
+    """Set a new password; every other session and remember cookie of the user ends."""
+    _require_current_password(user, current_password)
+    _check_password("new_password", new_password, user.email, user.name)
+    user.set_password(new_password)
+    audit.record("auth.password_changed", actor=user, target=user, ip=ip)
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> str:
+    """Send a confirmation link to the new address; the change happens when it is opened."""
+    _require_current_password(user, current_password)
+    try:
+        email = normalize_email(new_email)
+    except ValidationError:
+        raise ValidationError({"new_email": _l("Escribe un correo electrónico válido.")}) from None
+    if email == user.email:
+        raise ValidationError({"new_email": _l("Ese ya es tu correo.")})
+    if find_by_email(email) is None:
+        send_confirmation(user, email=email)
+    return email
+
+
+def confirm_email_change(token: str, ip: str | None = None) -> User:
+    user, payload = _user_from_token(
+        tokens.CHANGE_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    new_email = payload.get("email", "")
+    if find_by_email(new_email) not in (None, user):
+        raise ValidationError({"token": _l("Ese correo ya pertenece a otra cuenta.")})
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    audit.record("auth.email_changed", actor=user, target=user, ip=ip, old=old_email,
+                 new=new_email)
+    return user
+
+
+def set_language(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationError({"language": _l("Ese idioma no está disponible.")})
+    user.locale = locale
+
+
+def set_role(actor: User | None, user: User, role: str, ip: str | None = None) -> None:
+    """Change a role. ``actor`` None means the operator's command line, which is trusted."""
+    if actor is not None:
+        require_admin(actor)
+        if actor.id == user.id:
+            raise PermissionDenied(_l("No puedes cambiar tu propio rol."))
+    if role not in ROLES:
+        raise ValidationError({"role": _l("Ese rol no existe.")})
+    if user.role == role:
+        return
+    audit.record("account.role_changed", actor=actor, target=user, ip=ip,
+                 old=user.role, new=role)
+    user.role = role
+
+
+def set_active(actor: User, user: User, active: bool, ip: str | None = None) -> None:
+    """Suspend or restore an account; a suspended one cannot sign in and its sessions end."""
+    require_admin(actor)
+    if actor.id == user.id:
+        raise PermissionDenied(_l("No puedes suspender tu propia cuenta."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    audit.record("account.activated" if active else "account.deactivated", actor=actor,
+                 target=user, ip=ip)
+
+
+def create_admin(email: str, name: str, password: str) -> User:
+    """Used by ``flask users create-admin``; an existing account is promoted instead."""
+    email = normalize_email(email)
+    user = find_by_email(email)
+    if user is None:
+        _check_password("password", password, email, name)
+        user = User(email=email, name=name, role="admin", email_confirmed_at=utcnow())
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        audit.record("account.created_admin", target=user)
+    else:
+        set_role(None, user, "admin")
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def list_users(actor: User, query: str = "", page: int = 1, per_page: int = 50):
+    """Admins see every account, newest first, filtered by name or email."""
+    require_admin(actor)
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

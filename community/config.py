@@ -1,0 +1,126 @@
+"""Settings, all overridable by environment variables.
+
+Defaults keep everything under ``instance/`` so that ``make run`` needs no set-up;
+production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and the ``MAIL_*`` values.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_or_create_secret_key(instance_dir: Path) -> str:
+    """A secret generated once and kept, so sessions survive restarts without a constant in code."""
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database_url(url: str | None, instance_dir: Path) -> str:
+    """SQLite in the instance folder unless told otherwise; psycopg 3 for PostgreSQL."""
+    if not url:
+        return f"sqlite:///{instance_dir / 'community.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Production-ready defaults; every value may come from the environment."""
+
+    TESTING = False
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        env = os.environ if env is None else env
+        self.INSTANCE_DIR = Path(env.get("INSTANCE_DIR", DEFAULT_INSTANCE))
+        self.SECRET_KEY = env.get("SECRET_KEY") or load_or_create_secret_key(self.INSTANCE_DIR)
+        self.SQLALCHEMY_DATABASE_URI = database_url(env.get("DATABASE_URL"), self.INSTANCE_DIR)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(self.INSTANCE_DIR / "uploads"))
+        self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR", str(self.INSTANCE_DIR / "search-index"))
+        self.MAIL_DIR = env.get("MAIL_DIR", str(self.INSTANCE_DIR / "mail"))
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get(
+            "MAIL_DEFAULT_SENDER", "Comunidad OSC <no-responder@comunidad-osc.local>"
+        )
+        # Without an SMTP server, mail is written to the log and to MAIL_DIR instead.
+        self.MAIL_SUPPRESS_SEND = not self.MAIL_SERVER
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
+        self.SOCKETIO_CORS_ORIGINS = [
+            o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
+        ] or None
+        self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
+        self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        self.TRUST_PROXY = _env_bool("TRUST_PROXY", False)
+        self.CONTACT = {
+            "name": "Dirección General de Participación Social",
+            "address": env.get("CONTACT_ADDRESS", "Toluca de Lerdo, Estado de México"),
+            "phone": env.get("CONTACT_PHONE", ""),
+            "email": env.get("CONTACT_EMAIL", "participacion.social@edomex.gob.mx"),
+        }
+
+    TEMPLATES_AUTO_RELOAD = False
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    BABEL_DEFAULT_LOCALE = "es_MX"
+    BABEL_DEFAULT_TIMEZONE = "America/Mexico_City"
+    LANGUAGES = {"es_MX": "Español", "en": "English"}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    RATELIMIT_SIGNIN = "10 per minute"
+    RATELIMIT_SIGNIN_ACCOUNT = "5 per minute"
+    RATELIMIT_SIGNUP = "5 per hour"
+    RATELIMIT_RESET = "5 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+class TestConfig(Config):
+    """Isolated settings for pytest: a private instance folder, captured mail, CSRF still on."""
+
+    TESTING = True
+
+    def __init__(self, instance_dir: Path, database: str | None = None,
+                 redis: str | None = None) -> None:
+        env = {"INSTANCE_DIR": str(instance_dir), "SECRET_KEY": "test-only-secret"}
+        if database:
+            env["DATABASE_URL"] = database
+        if redis:
+            env["REDIS_URL"] = redis
+        super().__init__(env)
+        self.MAIL_SUPPRESS_SEND = True
+        # One Redis listener thread per test app would pile up; the scale test opts in.
+        self.SOCKETIO_MESSAGE_QUEUE = None

@@ -1,0 +1,1 @@
+"""What every module shares: errors, permissions, sanitizing, audit, catalogues, time."""

@@ -1,0 +1,52 @@
+"""Shared tables: the public catalogues and the audit trail."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.core.timeutil import utcnow
+from community.extensions import db
+
+
+class Municipality(db.Model):
+    """One of the 125 municipalities of the Estado de México, keyed by its INEGI code."""
+
+    __tablename__ = "municipality"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(120), index=True)
+    population_2020: Mapped[int]
+    lat: Mapped[float]
+    lon: Mapped[float]
+
+
+class ActivityArea(db.Model):
+    """A fraction of article 5 of the LFFAROC (the federal law on OSC activities)."""
+
+    __tablename__ = "activity_area"
+
+    fraction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    position: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(400))
+
+
+class AuditEntry(db.Model):
+    """An append-only record of a staff decision or a security event."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = db.relationship("User", lazy="joined")

@@ -1,0 +1,19 @@
+"""Times are stored in UTC and shown in America/Mexico_City."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("America/Mexico_City")
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every DateTime column stores (SQLite keeps no offset)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ)

@@ -1,0 +1,53 @@
+"""Site-wide pages: home, language choice, health check."""
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from community.accounts import services as account_services
+from community.core.errors import ValidationError
+from community.core.urls import safe_next
+from community.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", stats={})
+
+
+@bp.route("/idioma", methods=["POST"])
+def set_language():
+    """Remember the choice in the session, and on the account when signed in."""
+    language = request.form.get("language", "")
+    target = safe_next(request.form.get("next"), "/")
+    if language not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    session["language"] = language
+    if current_user.is_authenticated:
+        try:
+            account_services.set_language(current_user, language)
+        except ValidationError:
+            return redirect(target)
+        db.session.commit()
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Machine-readable state for load balancers and monitoring; 503 when the database fails."""
+    checks = {"database": _database_state()}
+    for name, probe in current_app.extensions.get("health_checks", {}).items():
+        checks[name] = probe()
+    healthy = all(check == "ok" for check in checks.values())
+    return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+
+
+def _database_state() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", reported not raised
+        db.session.rollback()
+        return "error"
+    return "ok"

@@ -1,0 +1,167 @@
+"""Shared fixtures: one migrated database per test run, a fresh app and clean tables per test.
+
+``TEST_DATABASE_URL`` switches the whole suite to PostgreSQL; ``REDIS_URL`` puts the rate
+limiter on Redis. Under ``CI=true`` a server that is named but unreachable fails the run.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from community import create_app
+from community.accounts.models import User
+from community.config import TestConfig
+from community.core.catalog import load_catalogues
+from community.core.timeutil import utcnow
+from community.extensions import db as _db
+from community.extensions import limiter, mail, socketio
+
+KEEP_TABLES = {"alembic_version", "municipality", "activity_area"}
+PASSWORD = "una-frase-segura-2026"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+def _database_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def _migrated(instance_dir):
+    """Build the schema once with the real migrations, as production does."""
+    app = create_app(TestConfig(instance_dir, _database_url(), os.environ.get("REDIS_URL")))
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        load_catalogues()
+        _db.session.commit()
+        _db.engine.dispose()
+    return True
+
+
+def _clean_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def app(_migrated, instance_dir):
+    app = create_app(TestConfig(instance_dir, _database_url(), os.environ.get("REDIS_URL")))
+    with app.app_context():
+        yield app
+        _db.session.rollback()
+        _clean_tables()
+        _db.session.remove()
+        limiter.reset()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    with mail.record_messages() as messages:
+        yield messages
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """A Socket.IO test client that shares the HTTP client's cookies (and so its user)."""
+    clients = []
+
+    def connect():
+        sio = socketio.test_client(app, flask_test_client=client)
+        clients.append(sio)
+        return sio
+
+    yield connect
+    for sio in clients:
+        if sio.is_connected():
+            sio.disconnect()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def factory(email=None, password=PASSWORD, role="citizen", confirmed=True, name=None,
+                municipality="15106", active=True, locale="es_MX") -> User:
+        counter["n"] += 1
+        user = User(
+            email=email or f"persona{counter['n']}@ejemplo.mx",
+            name=name or f"Persona de Prueba {counter['n']}",
+            role=role,
+            municipality_code=municipality,
+            email_confirmed_at=utcnow() if confirmed else None,
+            active=active,
+            locale=locale,
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The token a real browser would have: read from a rendered form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict | None = None, page: str = "/", **kwargs):
+    """POST as a browser does: with the CSRF token of the session."""
+    payload = {"csrf_token": csrf_token(client, page), **(data or {})}
+    return client.post(url, data=payload, **kwargs)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return post_form(client, "/cuenta/entrar", {"email": email, "password": password},
+                     page="/cuenta/entrar")
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """Sign a new user of the given role in through the real form; returns the user."""
+
+    def as_role(role="citizen", **kwargs):
+        user = make_user(role=role, **kwargs)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return as_role

@@ -1,0 +1,20 @@
+"""Entry point for gunicorn (``gunicorn wsgi:app``) and for ``flask --app wsgi``.
+
+``python wsgi.py`` serves pages and websockets in one process, as ``make run`` does.
+"""
+
+import os
+
+from community import create_app
+from community.extensions import socketio
+
+app = create_app()
+
+if __name__ == "__main__":
+    socketio.run(
+        app,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "5000")),
+        debug=os.environ.get("FLASK_DEBUG") == "1",
+        allow_unsafe_werkzeug=True,
+    )
