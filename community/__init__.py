@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community.config import Config
+from community.core.security import SecureCookiesOnHttps
 from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    app.wsgi_app = SecureCookiesOnHttps(app.wsgi_app)
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
@@ -74,13 +76,15 @@ def select_locale() -> str:
     """The language chosen on this device, then the account's, then the browser's."""
     from flask_login import current_user
 
+    if not has_request_context():
+        return Config.BABEL_DEFAULT_LOCALE
     languages = list(Config.LANGUAGES)
     chosen = session.get("language")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    best = request.accept_languages.best_match(["es", "es-MX", "en"]) if request else None
+    best = request.accept_languages.best_match(["es", "es-MX", "en"])
     return "en" if best == "en" else Config.BABEL_DEFAULT_LOCALE
 
 

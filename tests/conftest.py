@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -62,9 +64,22 @@ def _clean_tables() -> None:
     _db.session.commit()
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request starts with an empty ``g``, as it would in its own app context.
+
+    The fixtures keep one app context open so that tests and requests share a database
+    session; without this, Flask-Login's per-request user cache would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        vars(g).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_migrated, instance_dir):
     app = create_app(TestConfig(instance_dir, _database_url(), os.environ.get("REDIS_URL")))
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         yield app
         _db.session.rollback()

@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,7 +62,8 @@ class User(UserMixin, db.Model):
         return self.email_confirmed_at is not None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
         self.password_changed_at = utcnow()
         self.session_token = new_session_token()
 

@@ -34,16 +34,30 @@ def add_security_headers(response):
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
-        _mark_cookies_secure(response)
     return response
 
 
-def _mark_cookies_secure(response) -> None:
-    cookies = response.headers.getlist("Set-Cookie")
-    if not cookies:
-        return
-    response.headers.remove("Set-Cookie")
-    for cookie in cookies:
-        if "; secure" not in cookie.lower():
-            cookie += "; Secure"
-        response.headers.add("Set-Cookie", cookie)
+class SecureCookiesOnHttps:
+    """WSGI middleware: over HTTPS every cookie gets ``Secure``, whoever set it.
+
+    It sits outside Flask because the session and remember cookies are written after the
+    ``after_request`` hooks have run.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status, headers, exc_info=None):
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
