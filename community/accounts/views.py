@@ -24,12 +24,9 @@ from community.extensions import db, limiter
 from community.core.web import client_ip, render_form
 
 
-def _signin_account_key() -> str:
-    return "signin-account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _reset_account_key() -> str:
-    return "reset-account:" + (request.form.get("email") or "").strip().lower()
+def _account_key(prefix: str):
+    """Limit by the address typed, so one account cannot be hammered from many addresses."""
+    return lambda: f"{prefix}:" + (request.form.get("email") or "").strip().lower()
 
 
 def _limit(name: str):
@@ -38,6 +35,7 @@ def _limit(name: str):
 
 @bp.route("/cuenta/registro", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"], key_func=_account_key("signup"))
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -90,7 +88,7 @@ def resend_confirmation():
 
 @bp.route("/cuenta/entrar", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"], key_func=_signin_account_key)
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"], key_func=_account_key("signin"))
 def sign_in():
     form = SignInForm()
     if request.method == "GET":
@@ -123,7 +121,7 @@ def sign_out():
 
 @bp.route("/cuenta/recuperar", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_reset_account_key)
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_account_key("reset"))
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

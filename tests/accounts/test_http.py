@@ -197,3 +197,15 @@ def test_unconfirmed_user_can_ask_for_a_new_link(client, signed_in, outbox):
     response = post_form(client, "/cuenta/confirmar", page="/cuenta")
     assert response.status_code == 302
     assert "/cuenta/confirmar/" in outbox[-1].body
+
+
+@pytest.mark.parametrize(("path", "setting", "data"), [
+    ("/cuenta/registro", "RATELIMIT_SIGNUP",
+     {"name": "Ana", "email": "a@ejemplo.mx", "password": "x", "municipality": "15106"}),
+    ("/cuenta/recuperar", "RATELIMIT_RESET", {"email": "a@ejemplo.mx"}),
+])
+def test_sign_up_and_reset_are_rate_limited(app, client, path, setting, data):
+    limit = int(app.config[setting].split()[0])
+    statuses = [post_form(client, path, data, page=path).status_code for _ in range(limit + 1)]
+    assert 429 not in statuses[:limit]
+    assert statuses[limit] == 429
