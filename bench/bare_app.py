@@ -20,7 +20,8 @@ from jinja2 import DictLoader
 TABLE_ROWS = 200
 PAGE_ROWS = 20
 
-# A real file loader keeps the compiled template cached, as Flask does for the app's templates.
+# Served through a loader (not render_template_string) so the compiled template stays
+# cached, as it does for the app's own templates.
 TEMPLATES = {
     "rows.html": """<!doctype html>
 <html lang="es">
@@ -48,7 +49,10 @@ def ensure_database(path: Path) -> None:
         )
         conn.executemany(
             "INSERT OR IGNORE INTO organization (id, name, town) VALUES (?, ?, ?)",
-            [(i, f"Organización número {i}", f"Municipio {i % 125}") for i in range(1, TABLE_ROWS + 1)],
+            [
+                (i, f"Organización número {i}", f"Municipio {i % 125}")
+                for i in range(1, TABLE_ROWS + 1)
+            ],
         )
 
 
@@ -58,7 +62,7 @@ def read_rows(path: Path) -> list[sqlite3.Row]:
     try:
         conn.row_factory = sqlite3.Row
         return conn.execute(
-            "SELECT id, name, town FROM organization ORDER BY name LIMIT ?", (PAGE_ROWS,)
+            "SELECT id, name, town FROM organization ORDER BY id LIMIT ?", (PAGE_ROWS,)
         ).fetchall()
     finally:
         conn.close()

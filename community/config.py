@@ -88,7 +88,7 @@ class Config:
         }
 
     TEMPLATES_AUTO_RELOAD = False
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "es_MX"
     BABEL_DEFAULT_TIMEZONE = "America/Mexico_City"
@@ -124,6 +124,6 @@ class TestConfig(Config):
         super().__init__(env)
         self.MAIL_SUPPRESS_SEND = True
         # Hashing cost is for attackers, not for a test suite that signs in thousands of times.
-        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
         # One Redis listener thread per test app would pile up; the scale test opts in.
         self.SOCKETIO_MESSAGE_QUEUE = None

@@ -58,7 +58,9 @@ def test_links_get_safe_rel():
 
 
 def test_markdown_renders_and_sanitizes():
-    html = render_markdown("# Título\n\n**negritas** y [liga](javascript:alert(1))\n\n<script>x</script>")
+    html = render_markdown(
+        "# Título\n\n**negritas** y [liga](javascript:alert(1))\n\n<script>x</script>"
+    )
     assert "<h2>Título</h2>" in html and "<strong>negritas</strong>" in html
     assert "javascript" not in html and "<script" not in html
     assert plain_text("<b>Hola</b> <i>mundo</i>") == "Hola mundo"
@@ -83,7 +85,7 @@ def test_safe_next(target, expected):
 def test_secret_key_generated_once_and_kept(tmp_path):
     first = load_or_create_secret_key(tmp_path)
     assert len(first) == 64 and load_or_create_secret_key(tmp_path) == first
-    assert Config({"INSTANCE_DIR": str(tmp_path)}).SECRET_KEY == first
+    assert first == Config({"INSTANCE_DIR": str(tmp_path)}).SECRET_KEY
     assert Config({"INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "x"}).SECRET_KEY == "x"
 
 

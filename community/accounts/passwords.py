@@ -13,11 +13,11 @@ _LOCAL_COMMON = """
 contraseña contrasena contraseña1 contrasena1 contraseña123 contrasena123 micontraseña
 micontrasena mexico mexico1 mexico123 mexico2024 mexico2025 mexico2026 edomex edomex123
 toluca toluca123 ecatepec naucalpan nezahualcoyotl tlalnepantla chimalhuacan texcoco
-comunidad comunidadosc comunidad123 asociacion asociacioncivil organizacion sociedadcivil
-teamo teamo123 tequiero amorcito hola1234 holahola bienvenido bienvenida cambiame
-cambiar123 america americas chivas chivas123 pumas pumas123 cruzazul guadalupe
+comunidad comunidadosc comunidad123 asociacion asociacioncivil organizacion
+sociedadcivil teamo teamo123 tequiero amorcito hola1234 holahola bienvenido bienvenida
+cambiame cambiar123 america americas chivas chivas123 pumas pumas123 cruzazul guadalupe
 123456789a qwerty123 12345678a abcd1234 aaaaaaaa 00000000 11111111 87654321
-""".split()
+""".split()  # noqa: SIM905 - a word list reads better as text
 
 
 @lru_cache(maxsize=1)

@@ -20,8 +20,8 @@ from community.accounts.forms import (
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.urls import safe_next
-from community.extensions import db, limiter
 from community.core.web import client_ip, render_form
+from community.extensions import db, limiter
 
 
 def _account_key(prefix: str):
@@ -88,7 +88,8 @@ def resend_confirmation():
 
 @bp.route("/cuenta/entrar", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"], key_func=_account_key("signin"))
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"],
+               key_func=_account_key("signin"))
 def sign_in():
     form = SignInForm()
     if request.method == "GET":

@@ -120,6 +120,34 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class _InFlight:
+    """WSGI wrapper that counts running requests.
+
+    The root `app` fixture empties the tables after the test; a request the browser left
+    running (a late favicon, a closed tab) must finish first, or it would race the
+    cleanup (on PostgreSQL, TRUNCATE waits for its locks).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.running = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.running += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.running -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.running == 0, timeout=timeout)
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -128,12 +156,14 @@ class LiveServer:
 @pytest.fixture
 def live_server(app):
     """Serve the test's own app (fresh database) on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    wsgi = _InFlight(app)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
     thread.join(timeout=5)
+    wsgi.wait_idle(timeout=5)
     server.server_close()
 
 

@@ -27,6 +27,8 @@ def submit_invalid_sign_up(page) -> None:
     page.get_by_label("Contraseña").fill("corta")
     page.get_by_role("button", name="Crear cuenta").click()
     expect(page).to_have_url(re.compile(r"/cuenta/registro"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
 
 
 def test_pages_have_no_serious_violations(viewport, axe):
