@@ -68,6 +68,8 @@ SETUP_COMMANDS = (["db", "upgrade"], ["catalog", "load"], ["seed-demo"])
 SETUP_TIMEOUT_S = 600
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 15
+# Above this change of the bare figure between start and end, the run is flagged as noisy.
+DRIFT_WARNING = 0.10
 # Gunicorn's worker heartbeat files: in memory, as advised for containers (no data lives here).
 WORKER_TMP_DIR = Path("/dev/shm")  # noqa: S108
 
@@ -383,6 +385,8 @@ def measure(wrk: str, base_url: str, page: Page, args, cookies: dict[str, str]) 
         **row,
         "requests": figures["requests"],
         "rps": figures["requests"] / seconds if seconds else 0.0,
+        # A page that suddenly weighs much less than expected is answering something else.
+        "bytes_per_request": figures["bytes"] // max(1, figures["requests"]),
         **{f"{k}_ms": latency[k] / 1000 for k in ("p50", "p95", "p99", "max", "mean")},
         "errors": sum(figures["errors"].values()),
         "error_detail": figures["errors"],
@@ -393,7 +397,7 @@ def measure(wrk: str, base_url: str, page: Page, args, cookies: dict[str, str]) 
 
 
 def add_ratios(rows: list[dict], bare_rps: float) -> None:
-    """req/s of each page as a fraction of the bare page's req/s."""
+    """req/s of each page as a fraction of the bare page's req/s (mean of its two runs)."""
     for row in rows:
         if "rps" in row:
             row["ratio"] = row["rps"] / bare_rps if bare_rps else None
@@ -404,7 +408,7 @@ def format_table(rows: list[dict]) -> str:
     width = max(24, *(len(r["page"]) for r in rows)) + 2
     header = f"{'page':<{width}}{'req/s':>10}{'p50':>9}{'p95':>9}{'p99':>9}"
     header += f"{'errors':>8}{'ratio':>8}"
-    lines = [header + "   (latency in ms, ratio = req/s / bare req/s)", "-" * len(header)]
+    lines = [header + "   (latency in ms; ratio = req/s / mean bare req/s)", "-" * len(header)]
     for r in rows:
         if "skipped" in r:
             lines.append(f"{r['page']:<{width}}skipped: {r['skipped']}")
@@ -484,17 +488,31 @@ def prepare_servers(args, workdir: Path) -> Run:
 
 
 def measure_all(wrk: str, run: Run, pages: list[Page], args) -> list[dict]:
-    """Bare page first (the reference), then every page of the app."""
-    bare_page = Page("/", label="bare (reference)")
-    rows = [measure(wrk, run.bare.base_url, bare_page, args, {})]
-    print_progress(rows[-1])
+    """The bare page before and after the app's pages, so a busy machine shows as drift."""
+    rows = [measure_bare(wrk, run, args, "bare (reference)")]
     for page in pages:
         if page.user and page.user not in run.cookies:
             run.cookies[page.user] = sign_in(run.app.base_url, page.user, demo_password())
         rows.append(measure(wrk, run.app.base_url, page, args, run.cookies))
         print_progress(rows[-1])
-    add_ratios(rows, rows[0].get("rps", 0.0))
+    rows.append(measure_bare(wrk, run, args, "bare (again, at the end)"))
+    bare = [r["rps"] for r in (rows[0], rows[-1]) if "rps" in r]
+    add_ratios(rows, sum(bare) / len(bare) if bare else 0.0)
     return rows
+
+
+def measure_bare(wrk: str, run: Run, args, label: str) -> dict:
+    row = measure(wrk, run.bare.base_url, Page("/", label=label), args, {})
+    print_progress(row)
+    return row
+
+
+def bare_drift(rows: list[dict]) -> float | None:
+    """Relative change of the bare figure between start and end; large means a busy machine."""
+    first, last = rows[0].get("rps"), rows[-1].get("rps")
+    if not first or not last:
+        return None
+    return abs(first - last) / ((first + last) / 2)
 
 
 def print_progress(row: dict) -> None:
@@ -523,8 +541,21 @@ def benchmark(args) -> int:
         finally:
             run.app.stop()
             run.bare.stop()
+    return report(args, meta, rows)
+
+
+def report(args, meta: dict, rows: list[dict]) -> int:
+    """Print the table and warnings, keep the JSON; non-zero when a page could not be measured."""
     print()
     print(format_table(rows))
+    drift = bare_drift(rows)
+    meta["bare_drift"] = drift
+    if drift is not None and drift > DRIFT_WARNING:
+        print(
+            f"\nWarning: the bare figure moved {drift:.0%} during the run; something else was "
+            "using the machine, so treat these figures as rough.",
+            file=sys.stderr,
+        )
     print(f"\nResults written to {write_results(args.json, meta, rows)}")
     skipped = [r["page"] for r in rows if "skipped" in r]
     if skipped:
