@@ -70,7 +70,7 @@ class ResendConfirmationForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Rol"), choices=[("citizen", _l("Ciudadanía")),
+    role = SelectField(_l("Rol"), choices=[("citizen", _l("Persona ciudadana")),
                                            ("staff", _l("Personal")),
                                            ("admin", _l("Administración"))])
 
