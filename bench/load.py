@@ -62,7 +62,8 @@ LUA_SCRIPT = BENCH_DIR / "report.lua"
 # Fixed so that session cookies obtained by signing in stay valid in every worker.
 SECRET_KEY = "bench-only-secret-key-not-for-production"  # noqa: S105
 SIGNIN_PATH = "/cuenta/entrar"
-# Flask-Login may tie a session to the user agent, so sign-in and wrk must send the same one.
+# The app's Flask-Login session protection ("strong") ties a session to the client's address
+# and user agent, so signing in and wrk must send the same user agent.
 USER_AGENT = "comunidad-osc-bench/1"
 SETUP_COMMANDS = (["db", "upgrade"], ["catalog", "load"], ["seed-demo"])
 SETUP_TIMEOUT_S = 600
@@ -129,7 +130,7 @@ def selected_pages(args: argparse.Namespace) -> list[Page]:
     """The configured PAGES, or the --pages paths, filtered by --only."""
     pages = [Page(path) for path in args.pages] if args.pages else list(PAGES)
     if args.only:
-        pages = [p for p in pages if any(t in p.path or t in p.name for t in args.only)]
+        pages = [p for p in pages if any(text in p.name for text in args.only)]
     if not pages:
         raise BenchError("no page left to measure (check --pages / --only)")
     return pages

@@ -91,10 +91,12 @@ def select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from community import main
     from community.accounts import bp as accounts_bp
+    from community.profiles import bp as profiles_bp
     from community.staff import bp as staff_bp
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(profiles_bp)
     app.register_blueprint(staff_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
@@ -117,10 +119,12 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
     from community.cli import catalog_cli, seed_demo
+    from community.profiles.registry_cli import registry_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(registry_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

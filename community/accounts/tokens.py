@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 CONFIRM = "confirm-email"
 CHANGE_EMAIL = "change-email"
 RESET = "reset-password"
+INVITE = "organization-invite"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -1,8 +1,19 @@
-"""Staff console pages."""
+"""Staff console: the audit trail, the registry's validation queue, the padrón export."""
 
-from flask import render_template, request
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context
+from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community.core.errors import ValidationError
+from community.extensions import db
+from community.profiles import queries
+from community.profiles import services as registry
+from community.profiles.fields import REVISION_FIELD_LABELS, as_text
+from community.profiles.forms import EmptyForm
+from community.profiles.models import ChangeRequest, Organization
 from community.staff import bp, services
 
 
@@ -13,3 +24,97 @@ def audit_log():
     entries = services.audit_log(current_user, action=action,
                                  page=request.args.get("page", 1, type=int))
     return render_template("staff/audit_log.html", entries=entries, action=action)
+
+
+@bp.route("/registro")
+@login_required
+def registry_queue():
+    pending, requests = registry.validation_queue(current_user)
+    current_values = {c.id: {name: as_text(registry.current_value(c.organization, name))
+                             for name in c.changes} for c in requests}
+    return render_template("staff/registry_queue.html", pending=pending, requests=requests,
+                           current_values=current_values, field_labels=REVISION_FIELD_LABELS,
+                           form=EmptyForm())
+
+
+def _organization(slug: str) -> Organization:
+    org = db.session.scalar(db.select(Organization).where(Organization.slug == slug))
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/osc/<slug>/decision", methods=["POST"])
+@login_required
+def decide_organization(slug):
+    org = _organization(slug)
+    decision, reason = request.form.get("decision"), request.form.get("reason", "")
+    actions = {
+        "validate": lambda: registry.validate(current_user, org),
+        "reject": lambda: registry.reject(current_user, org, reason),
+        "deactivate": lambda: registry.deactivate(current_user, org, reason),
+    }
+    if decision not in actions:
+        abort(422)
+    try:
+        actions[decision]()
+    except ValidationError as error:
+        flash("; ".join(str(m) for m in error.errors.values()), "error")
+        return redirect(url_for("staff.registry_queue"), 303)
+    db.session.commit()
+    flash(_("Decisión registrada para %(name)s.", name=org.name), "success")
+    return redirect(url_for("staff.registry_queue"))
+
+
+@bp.route("/cambios/<int:request_id>/decision", methods=["POST"])
+@login_required
+def decide_change(request_id):
+    change = db.session.get(ChangeRequest, request_id)
+    if change is None:
+        abort(404)
+    try:
+        registry.decide_change_request(current_user, change,
+                                       request.form.get("decision") == "approve",
+                                       request.form.get("reason", ""))
+    except ValidationError as error:
+        flash("; ".join(str(m) for m in error.errors.values()), "error")
+        return redirect(url_for("staff.registry_queue"), 303)
+    db.session.commit()
+    flash(_("Decisión registrada."), "success")
+    return redirect(url_for("staff.registry_queue"))
+
+
+def _export_filters() -> queries.ExportFilters:
+    since = request.args.get("desde") or None
+    try:
+        updated_since = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        raise ValidationError({"desde": _("Escribe la fecha como AAAA-MM-DD.")}) from None
+    return queries.ExportFilters(
+        municipality=request.args.get("municipio") or None,
+        area=(request.args.get("area") or "").upper() or None,
+        status=request.args.get("estatus") or "validated",
+        updated_since=updated_since,
+    )
+
+
+@bp.route("/padron")
+@login_required
+def registry_export_page():
+    return render_template("staff/registry_export.html",
+                           **queries.export_options(current_user))
+
+
+@bp.route("/padron.<any(csv, json):fmt>")
+@login_required
+def registry_export(fmt):
+    records = queries.staff_export(current_user, _export_filters())
+    stamp = datetime.now().strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mimetype = queries.csv_chunks(records), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = queries.json_chunks(records), "application/json"
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=padron-osc-{stamp}.{fmt}"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,330 @@
+"""Read side of the registry: the public directory, municipality counts, completeness levels,
+public and staff exports. Nothing here writes."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from community.core.catalog import activity_areas, municipality_choices
+from community.core.errors import ValidationError
+from community.core.models import Municipality
+from community.core.permissions import require_staff
+from community.core.text import fold
+from community.core.timeutil import utcnow
+from community.extensions import db
+from community.profiles.fields import POPULATIONS, STATUS_LABELS, as_text
+from community.profiles.models import (
+    Organization,
+    OrganizationDocument,
+    organization_activity,
+    organization_population,
+)
+from community.profiles.services import STALE_AFTER, display_status, last_confirmed
+
+SORTS = {
+    "nombre": (Organization.name_folded, Organization.id),
+    "recientes": (Organization.updated_at.desc(), Organization.id.desc()),
+}
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class DirectoryFilters:
+    """What a citizen can ask the directory; unknown values become a clear 400/422."""
+
+    municipality: str | None = None
+    area: str | None = None
+    population: str | None = None
+    q: str = ""
+    sort: str = "nombre"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args) -> "DirectoryFilters":
+        filters = cls(
+            municipality=args.get("municipio") or None,
+            area=(args.get("area") or "").upper() or None,
+            population=args.get("poblacion") or None,
+            q=(args.get("q") or "").strip()[:100],
+            sort=args.get("orden") or "nombre",
+            page=max(1, _int(args.get("page"), 1)),
+            per_page=min(MAX_PER_PAGE, max(1, _int(args.get("por_pagina"), PER_PAGE))),
+        )
+        filters.check()
+        return filters
+
+    def check(self) -> None:
+        errors = {}
+        if self.municipality and db.session.get(Municipality, self.municipality) is None:
+            errors["municipio"] = _l("Ese municipio no existe.")
+        if self.population and self.population not in POPULATIONS:
+            errors["poblacion"] = _l("Esa población no está en la lista.")
+        if self.sort not in SORTS:
+            errors["orden"] = _l("Ese orden no existe.")
+        if errors:
+            raise ValidationError(errors)
+
+    def as_args(self, **overrides) -> dict:
+        args = {"municipio": self.municipality, "area": self.area, "poblacion": self.population,
+                "q": self.q or None, "orden": self.sort if self.sort != "nombre" else None}
+        args.update(overrides)
+        return {k: v for k, v in args.items() if v}
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _directory_statement(filters: DirectoryFilters) -> Select:
+    stmt = select(Organization).where(Organization.status == "validated")
+    if filters.municipality:
+        stmt = stmt.where(Organization.municipality_code == filters.municipality)
+    if filters.area:
+        stmt = stmt.where(Organization.id.in_(select(organization_activity.c.organization_id)
+                                              .where(organization_activity.c.fraction ==
+                                                     filters.area)))
+    if filters.population:
+        stmt = stmt.where(Organization.id.in_(
+            select(organization_population.c.organization_id).where(
+                organization_population.c.population == filters.population)))
+    for word in fold(filters.q).split()[:6]:
+        stmt = stmt.where(Organization.name_folded.contains(word, autoescape=True))
+    return stmt
+
+
+def directory(filters: DirectoryFilters):
+    """A page of validated OSCs; pending, rejected and inactive ones never appear."""
+    stmt = _directory_statement(filters).order_by(*SORTS[filters.sort])
+    return db.paginate(stmt, page=filters.page, per_page=filters.per_page, error_out=False,
+                       count=True)
+
+
+def municipality_counts() -> dict[str, int]:
+    rows = db.session.execute(
+        select(Organization.municipality_code, func.count()).where(
+            Organization.status == "validated", Organization.municipality_code.is_not(None))
+        .group_by(Organization.municipality_code))
+    return {code: count for code, count in rows}
+
+
+def municipalities_with_counts() -> list[tuple[Municipality, int]]:
+    counts = municipality_counts()
+    municipalities = db.session.scalars(select(Municipality))
+    return sorted(((m, counts.get(m.code, 0)) for m in municipalities),
+                  key=lambda pair: pair[0].name_folded)
+
+
+# --- completeness -------------------------------------------------------------------------
+
+LEVELS = ("basico", "completo", "transparente")
+LEVEL_LABELS = {None: _l("Sin nivel"), "basico": _l("Básico"), "completo": _l("Completo"),
+                "transparente": _l("Transparente")}
+REQUIREMENTS = {
+    "basico": [
+        ("name", _l("Nombre de la organización")),
+        ("municipality", _l("Municipio")),
+        ("activities", _l("Al menos un área de actividad")),
+        ("mission", _l("Misión")),
+        ("contact", _l("Correo público o teléfono")),
+    ],
+    "completo": [
+        ("legal_name", _l("Razón social")),
+        ("legal_form", _l("Figura jurídica")),
+        ("rfc", _l("RFC")),
+        ("constituted_on", _l("Fecha de constitución")),
+        ("address", _l("Domicilio y código postal")),
+        ("populations", _l("Poblaciones que atiende")),
+        ("online", _l("Sitio web o una red social")),
+        ("logo_file", _l("Logotipo")),
+        ("social_object", _l("Objeto social")),
+    ],
+    "transparente": [
+        ("cluni", _l("CLUNI")),
+        ("deed", _l("Datos de la escritura constitutiva")),
+        ("social_registry_folio", _l("Folio del Registro Social Estatal")),
+        ("doc_acta", _l("Acta constitutiva en PDF")),
+        ("doc_cluni", _l("Constancia de la CLUNI en PDF")),
+        ("current", _l("Datos confirmados en los últimos 12 meses")),
+    ],
+}
+
+
+@dataclass
+class Completeness:
+    level: str | None
+    next_level: str | None
+    missing: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return LEVEL_LABELS[self.level]
+
+
+def _has(org: Organization, key: str, documents: set[str], now: datetime) -> bool:
+    checks = {
+        "municipality": lambda: bool(org.municipality_code or org.other_state),
+        "activities": lambda: bool(org.activities),
+        "contact": lambda: bool(org.public_email or org.phone),
+        "address": lambda: bool(org.address and org.postal_code),
+        "populations": lambda: bool(org.population_rows),
+        "online": lambda: bool(org.website or org.social_links),
+        "deed": lambda: bool(org.deed_number and org.deed_notary),
+        "doc_acta": lambda: "acta" in documents,
+        "doc_cluni": lambda: "cluni" in documents,
+        "current": lambda: org.status == "validated" and (last_confirmed(org) or now) +
+        STALE_AFTER > now,
+    }
+    check = checks.get(key)
+    return check() if check else bool(getattr(org, key))
+
+
+def completeness(org: Organization, now: datetime | None = None) -> Completeness:
+    """The highest level whose requirements (and those below) are met, and what the next
+    level still needs, in the words an OSC admin understands."""
+    now = now or utcnow()
+    documents = set(db.session.scalars(select(OrganizationDocument.kind).where(
+        OrganizationDocument.organization_id == org.id)))
+    level = None
+    for candidate in LEVELS:
+        missing = [label for key, label in REQUIREMENTS[candidate]
+                   if not _has(org, key, documents, now)]
+        if missing:
+            return Completeness(level=level, next_level=candidate, missing=missing)
+        level = candidate
+    return Completeness(level=level, next_level=None)
+
+
+# --- exports ------------------------------------------------------------------------------
+
+PUBLIC_COLUMNS = [
+    "slug", "nombre", "razon_social", "figura_juridica", "rfc", "cluni", "fecha_constitucion",
+    "donataria_autorizada", "donataria_desde", "folio_registro_social", "clave_municipio",
+    "municipio", "entidad", "domicilio", "codigo_postal", "telefono", "correo", "sitio_web",
+    "areas_actividad", "poblaciones", "municipios_atendidos", "estatus", "validada_en",
+    "ultima_confirmacion", "actualizada_en",
+]
+
+
+def public_record(org: Organization, now: datetime | None = None) -> dict:
+    """The public fields of an OSC, the same for the API, the open data and the export."""
+    return {
+        "slug": org.slug,
+        "nombre": org.name,
+        "razon_social": org.legal_name,
+        "figura_juridica": org.legal_form,
+        "rfc": org.rfc,
+        "cluni": org.cluni,
+        "fecha_constitucion": as_text(org.constituted_on),
+        "donataria_autorizada": org.sat_donee,
+        "donataria_desde": as_text(org.sat_donee_since),
+        "folio_registro_social": org.social_registry_folio,
+        "clave_municipio": org.municipality_code,
+        "municipio": org.municipality.name if org.municipality else None,
+        "entidad": org.other_state or ("Estado de México" if org.municipality_code else None),
+        "domicilio": org.address,
+        "codigo_postal": org.postal_code,
+        "telefono": org.phone,
+        "correo": org.public_email,
+        "sitio_web": org.website,
+        "redes_sociales": dict(org.social_links or {}),
+        "mision": org.mission,
+        "areas_actividad": [a.fraction for a in org.activities],
+        "poblaciones": org.populations,
+        "municipios_atendidos": [m.code for m in org.served_municipalities],
+        "estatus": display_status(org, now),
+        "validada_en": as_text(org.validated_at.date()) if org.validated_at else None,
+        "ultima_confirmacion": as_text(last_confirmed(org).date()) if last_confirmed(org)
+        else None,
+        "actualizada_en": org.updated_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+@dataclass
+class ExportFilters:
+    municipality: str | None = None
+    area: str | None = None
+    status: str = "validated"
+    updated_since: datetime | None = None
+
+
+def _export_statement(filters: ExportFilters) -> Select:
+    stmt = select(Organization).order_by(Organization.municipality_code, Organization.name_folded)
+    stale_cutoff = utcnow() - STALE_AFTER
+    confirmed = func.coalesce(Organization.confirmed_at, Organization.validated_at)
+    if filters.status == "stale":
+        stmt = stmt.where(Organization.status == "validated", confirmed <= stale_cutoff)
+    elif filters.status != "all":
+        stmt = stmt.where(Organization.status == filters.status)
+    if filters.municipality:
+        stmt = stmt.where(Organization.municipality_code == filters.municipality)
+    if filters.area:
+        stmt = stmt.where(Organization.id.in_(select(organization_activity.c.organization_id)
+                                              .where(organization_activity.c.fraction ==
+                                                     filters.area)))
+    if filters.updated_since:
+        stmt = stmt.where(Organization.updated_at >= filters.updated_since)
+    return stmt
+
+
+def iter_export(filters: ExportFilters, batch: int = 500):
+    """Rows in batches, so a 50,000-row padrón never sits in memory at once."""
+    now = utcnow()
+    result = db.session.execute(_export_statement(filters).execution_options(yield_per=batch))
+    for org in result.scalars():
+        yield public_record(org, now)
+
+
+def export_options(actor) -> dict:
+    """The choices of the staff export form."""
+    require_staff(actor)
+    return {"municipalities": municipality_choices(), "areas": activity_areas(),
+            "statuses": STATUS_LABELS}
+
+
+def staff_export(actor, filters: ExportFilters):
+    require_staff(actor)
+    if filters.status not in (*STATUS_LABELS, "all"):
+        raise ValidationError({"estatus": _l("Ese estatus no existe.")})
+    return iter_export(filters)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell Excel will show as text: formulas are neutralised with a leading apostrophe."""
+    text = "" if value is None else as_text(value) or ""
+    if isinstance(value, bool):
+        text = "sí" if value else "no"
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_chunks(records, columns=PUBLIC_COLUMNS):
+    """UTF-8 with BOM so Excel shows accents; streamed line by line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([csv_cell(record.get(c)) for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_chunks(records):
+    yield "["
+    for index, record in enumerate(records):
+        yield ("," if index else "") + json.dumps(record, ensure_ascii=False)
+    yield "]"
