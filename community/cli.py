@@ -20,6 +20,7 @@ def load() -> None:
 # Each module adds its demo seeder here, in dependency order.
 DEMO_SEEDERS = [
     "community.accounts.demo",
+    "community.profiles.demo",
 ]
 
 

@@ -70,7 +70,7 @@ class Config:
         )
         # Without an SMTP server, mail is written to the log and to MAIL_DIR instead.
         self.MAIL_SUPPRESS_SEND = not self.MAIL_SERVER
-        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
         self.SOCKETIO_CORS_ORIGINS = [
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
         ] or None

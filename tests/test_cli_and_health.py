@@ -35,10 +35,14 @@ def test_create_admin_refuses_common_password(runner):
 
 
 def test_seed_demo_is_idempotent_and_accounts_sign_in(runner, db, client):
+    counts = []
     for _ in range(2):
         result = runner.invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+        counts.append(db.session.scalar(select(func.count()).select_from(User)))
+    assert counts[0] == counts[1]
+    emails = set(db.session.scalars(select(User.email)))
+    assert {email for email, *_ in DEMO_ACCOUNTS} <= emails
     roles = {role for _, _, role, _ in DEMO_ACCOUNTS}
     assert roles == {"citizen", "staff", "admin"}
     assert sign_in(client, DEMO_ACCOUNTS[0][0], DEMO_PASSWORD).status_code == 302

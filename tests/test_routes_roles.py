@@ -1,55 +1,101 @@
 """The route × role table: every rule in the URL map, with the status each role gets.
 
 A new route that is not in ROUTES fails ``test_every_route_is_in_the_table``; add it with the
-statuses you expect for anonymous, citizen, staff and admin. POST routes are sent with a valid
-CSRF token and an empty form, so the status shows the permission decision, not the CSRF check.
+statuses you expect. ``expect()`` takes the four site roles; the three OSC roles (a member and
+an admin of "the" OSC, and an admin of another OSC) get the citizen's status unless named.
+POST routes are sent with ``POST_DATA`` (or an empty form) and CSRF checking off, so the
+status shows the permission decision; ``test_every_post_route_needs_csrf`` checks the token
+separately on every POST route.
 """
 
 import pytest
 
-from tests.conftest import csrf_token, sign_in
+from community.profiles import services as registry
+from tests.conftest import PASSWORD, sign_in
 
-ROLES = ("anonymous", "citizen", "staff", "admin")
+SITE_ROLES = ("anonymous", "citizen", "staff", "admin")
+OSC_ROLES = ("osc_member", "osc_admin", "other_osc_admin")
+ROLES = SITE_ROLES + OSC_ROLES
 LOGIN = 302  # redirected to the sign-in page
-SIGNED_OUT_ONLY = 302  # already signed in: redirected away
+AWAY = 302  # a redirect after success, or away from a page that makes no sense for the role
+SEE_OTHER = 303  # a refused form answered with a redirect and a flash message
+
+
+def expect(anonymous, citizen, staff, admin, **osc) -> dict:
+    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
+    statuses.update({role: osc.get(role, citizen) for role in OSC_ROLES})
+    return statuses
+
+
+EVERYONE_200 = dict.fromkeys(ROLES, 200)
+SIGNED_IN_200 = expect(LOGIN, 200, 200, 200)
+STAFF_ONLY = expect(LOGIN, 403, 200, 200)
+MANAGERS_200 = expect(LOGIN, 403, 200, 200, osc_admin=200)
 
 # endpoint: (method, url, {role: status})
 ROUTES = {
-    "static": ("GET", "/static/css/site.css", dict.fromkeys(ROLES, 200)),
-    "main.home": ("GET", "/", dict.fromkeys(ROLES, 200)),
-    "main.healthz": ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+    "static": ("GET", "/static/css/site.css", EVERYONE_200),
+    "main.home": ("GET", "/", EVERYONE_200),
+    "main.healthz": ("GET", "/healthz", EVERYONE_200),
     "main.set_language": ("POST", "/idioma", dict.fromkeys(ROLES, 302)),
-    "accounts.sign_up": ("GET", "/cuenta/registro",
-                         {"anonymous": 200, "citizen": SIGNED_OUT_ONLY, "staff": SIGNED_OUT_ONLY,
-                          "admin": SIGNED_OUT_ONLY}),
-    "accounts.check_email": ("GET", "/cuenta/revisa-tu-correo", dict.fromkeys(ROLES, 200)),
+    "accounts.sign_up": ("GET", "/cuenta/registro", expect(200, AWAY, AWAY, AWAY)),
+    "accounts.check_email": ("GET", "/cuenta/revisa-tu-correo", EVERYONE_200),
     "accounts.confirm_email": ("GET", "/cuenta/confirmar/forged", dict.fromkeys(ROLES, 400)),
-    "accounts.resend_confirmation": ("POST", "/cuenta/confirmar",
-                                     {"anonymous": LOGIN, "citizen": 302, "staff": 302,
-                                      "admin": 302}),
-    "accounts.sign_in": ("GET", "/cuenta/entrar",
-                         {"anonymous": 200, "citizen": SIGNED_OUT_ONLY, "staff": SIGNED_OUT_ONLY,
-                          "admin": SIGNED_OUT_ONLY}),
+    "accounts.resend_confirmation": ("POST", "/cuenta/confirmar", expect(LOGIN, 302, 302, 302)),
+    "accounts.sign_in": ("GET", "/cuenta/entrar", expect(200, AWAY, AWAY, AWAY)),
     "accounts.sign_out": ("POST", "/cuenta/salir", dict.fromkeys(ROLES, 302)),
-    "accounts.forgot_password": ("GET", "/cuenta/recuperar", dict.fromkeys(ROLES, 200)),
+    "accounts.forgot_password": ("GET", "/cuenta/recuperar", EVERYONE_200),
     "accounts.reset_password": ("GET", "/cuenta/restablecer/forged", dict.fromkeys(ROLES, 400)),
-    "accounts.settings": ("GET", "/cuenta",
-                          {"anonymous": LOGIN, "citizen": 200, "staff": 200, "admin": 200}),
-    "accounts.change_password": ("POST", "/cuenta/contrasena",
-                                 {"anonymous": LOGIN, "citizen": 422, "staff": 422, "admin": 422}),
-    "accounts.change_email": ("POST", "/cuenta/correo",
-                              {"anonymous": LOGIN, "citizen": 422, "staff": 422, "admin": 422}),
+    "accounts.settings": ("GET", "/cuenta", SIGNED_IN_200),
+    "accounts.change_password": ("POST", "/cuenta/contrasena", expect(LOGIN, 422, 422, 422)),
+    "accounts.change_email": ("POST", "/cuenta/correo", expect(LOGIN, 422, 422, 422)),
     "accounts.confirm_email_change": ("GET", "/cuenta/correo/forged", dict.fromkeys(ROLES, 400)),
-    "accounts.admin_users": ("GET", "/admin/cuentas",
-                             {"anonymous": LOGIN, "citizen": 403, "staff": 403, "admin": 200}),
+    "accounts.admin_users": ("GET", "/admin/cuentas", expect(LOGIN, 403, 403, 200)),
     "accounts.admin_set_role": ("POST", "/admin/cuentas/{other}/rol",
-                                {"anonymous": LOGIN, "citizen": 403, "staff": 403,
-                                 "admin": 302}),
+                                expect(LOGIN, 403, 403, 302)),
     "accounts.admin_set_active": ("POST", "/admin/cuentas/{other}/estado",
-                                  {"anonymous": LOGIN, "citizen": 403, "staff": 403,
-                                   "admin": 302}),
-    "staff.audit_log": ("GET", "/personal/bitacora",
-                        {"anonymous": LOGIN, "citizen": 403, "staff": 200, "admin": 200}),
+                                  expect(LOGIN, 403, 403, 302)),
+    "staff.audit_log": ("GET", "/personal/bitacora", STAFF_ONLY),
+    "staff.registry_queue": ("GET", "/personal/registro", STAFF_ONLY),
+    "staff.decide_organization": ("POST", "/personal/osc/{org}/decision",
+                                  expect(LOGIN, 403, SEE_OTHER, SEE_OTHER)),
+    "staff.decide_change": ("POST", "/personal/cambios/{change}/decision",
+                            expect(LOGIN, 403, 302, 302)),
+    "staff.registry_export_page": ("GET", "/personal/padron", STAFF_ONLY),
+    "staff.registry_export": ("GET", "/personal/padron.csv", STAFF_ONLY),
+    "profiles.register": ("GET", "/osc/registrar", SIGNED_IN_200),
+    "profiles.profile": ("GET", "/osc/{org}", EVERYONE_200),
+    "profiles.edit": ("GET", "/osc/{org}/editar", MANAGERS_200),
+    "profiles.upload_logo": ("POST", "/osc/{org}/logo",
+                             expect(LOGIN, 403, SEE_OTHER, SEE_OTHER, osc_admin=SEE_OTHER)),
+    "profiles.logo": ("GET", "/osc/logo/" + "0" * 32 + ".png", dict.fromkeys(ROLES, 404)),
+    "profiles.upload_document": ("POST", "/osc/{org}/documentos",
+                                 expect(LOGIN, 403, SEE_OTHER, SEE_OTHER, osc_admin=SEE_OTHER)),
+    "profiles.document": ("GET", "/osc/{org}/documentos/999",
+                          expect(LOGIN, 403, 404, 404, osc_admin=404)),
+    "profiles.confirm_current": ("POST", "/osc/{org}/confirmar",
+                                 expect(LOGIN, 403, 302, 302, osc_admin=302)),
+    "profiles.follow": ("POST", "/osc/{org}/seguir", expect(LOGIN, 302, 302, 302)),
+    "profiles.join": ("POST", "/osc/{org}/unirme", expect(LOGIN, 302, 302, 302)),
+    "profiles.members": ("GET", "/osc/{org}/miembros", MANAGERS_200),
+    "profiles.invite": ("POST", "/osc/{org}/miembros/invitar",
+                        expect(LOGIN, 403, 422, 422, osc_admin=422)),
+    "profiles.member_role": ("POST", "/osc/{org}/miembros/{membership}/rol",
+                             expect(LOGIN, 403, 302, 302, osc_admin=302)),
+    "profiles.member_remove": ("POST", "/osc/{org}/miembros/{membership}/quitar",
+                               expect(LOGIN, 403, 302, 302, osc_admin=302, osc_member=302)),
+    "profiles.member_decide": ("POST", "/osc/{org}/miembros/{membership}/solicitud",
+                               expect(LOGIN, 403, 422, 422, osc_admin=422)),
+    "profiles.accept_invitation": ("GET", "/osc/invitacion/forged", SIGNED_IN_200),
+    "profiles.history": ("GET", "/osc/{org}/historial", MANAGERS_200),
+    "profiles.directory": ("GET", "/osc", EVERYONE_200),
+    "profiles.municipalities": ("GET", "/osc/municipios", EVERYONE_200),
+    "profiles.municipality": ("GET", "/osc/municipios/15106", EVERYONE_200),
+    "profiles.map": ("GET", "/osc/mapa", EVERYONE_200),
+    "profiles.open_data_csv": ("GET", "/datos/osc.csv", EVERYONE_200),
+    "profiles.open_data_json": ("GET", "/datos/osc.json", EVERYONE_200),
+    "profiles.api_list": ("GET", "/api/v1/osc", EVERYONE_200),
+    "profiles.api_detail": ("GET", "/api/v1/osc/{org}", EVERYONE_200),
 }
 
 # Valid bodies for POST routes whose success needs more than an empty form.
@@ -57,6 +103,9 @@ POST_DATA = {
     "main.set_language": {"language": "es_MX"},
     "accounts.admin_set_role": {"role": "staff"},
     "accounts.admin_set_active": {"active": "0"},
+    "staff.decide_organization": {"decision": "validate"},
+    "staff.decide_change": {"decision": "approve"},
+    "profiles.member_role": {"role": "member"},
 }
 
 
@@ -66,21 +115,61 @@ def test_every_route_is_in_the_table(app):
     assert ROUTES.keys() - endpoints == set(), "these routes no longer exist"
 
 
+@pytest.fixture
+def world(db, make_user):
+    """One validated OSC with an admin and a member (and a pending legal change), another OSC
+    with its own admin, and a spare account to act upon."""
+    staff = make_user(role="staff", email="decide@edomex.mx")
+    people = {role: make_user(email=f"{role}@ejemplo.mx") for role in
+              ("osc_admin", "osc_member", "other_osc_admin")}
+    orgs = {}
+    for key, admin in (("org", people["osc_admin"]), ("other_org", people["other_osc_admin"])):
+        orgs[key] = registry.register(admin, {"name": f"OSC {key}", "municipality_code": "15106",
+                                              "activities": ["IX"]})
+        db.session.flush()
+        registry.validate(staff, orgs[key])
+    membership = registry.request_join(people["osc_member"], orgs["org"])
+    db.session.flush()
+    registry.decide_join(people["osc_admin"], membership, accept=True)
+    change = registry.update_profile(people["osc_admin"], orgs["org"], {
+        "name": "OSC org", "municipality_code": "15106", "activities": ["IX"],
+        "legal_name": "Nueva Razón A.C."})
+    db.session.commit()
+    return {"people": people, "org": orgs["org"].slug, "membership": membership.id,
+            "change": change.id, "other": make_user(email="otra@ejemplo.mx").id}
+
+
+def _url(endpoint: str, world: dict) -> str:
+    return ROUTES[endpoint][1].format(**{k: v for k, v in world.items() if k != "people"})
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, r in ROUTES.items() if r[0] == "POST"))
+def test_every_post_route_needs_csrf(client, world, endpoint):
+    assert sign_in(client, world["people"]["osc_admin"].email).status_code == 302
+    response = client.post(_url(endpoint, world), data=POST_DATA.get(endpoint, {}))
+    assert response.status_code == 400, endpoint
+
+
+def sign_in_as(client, email: str) -> None:
+    response = client.post("/cuenta/entrar", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_role_status(client, make_user, endpoint, role):
-    method, url, expected = ROUTES[endpoint]
-    other = make_user(email="otra@ejemplo.mx")
-    if role != "anonymous":
-        user = make_user(role=role)
-        assert sign_in(client, user.email).status_code == 302
-    url = url.format(other=other.id)
+def test_route_role_status(app, client, make_user, world, endpoint, role):
+    method, _, expected = ROUTES[endpoint]
+    app.config["WTF_CSRF_ENABLED"] = False
+    if role in OSC_ROLES:
+        sign_in_as(client, world["people"][role].email)
+    elif role != "anonymous":
+        sign_in_as(client, make_user(role=role).email)
+    url = _url(endpoint, world)
     if method == "GET":
         response = client.get(url)
     else:
-        data = {"csrf_token": csrf_token(client, "/"), **POST_DATA.get(endpoint, {})}
-        response = client.post(url, data=data)
+        response = client.post(url, data=POST_DATA.get(endpoint, {}))
     assert response.status_code == expected[role], (endpoint, role)
-    if response.status_code == LOGIN and expected[role] == LOGIN and role == "anonymous" and \
-            endpoint not in {"main.set_language", "accounts.sign_out"}:
+    if role == "anonymous" and expected[role] == LOGIN and endpoint not in {
+            "main.set_language", "accounts.sign_out"}:
         assert "/cuenta/entrar" in response.headers["Location"]

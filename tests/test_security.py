@@ -22,7 +22,9 @@ def _assert_headers(response):
 
 
 @pytest.fixture
-def broken_app(app):
+def broken_app(fresh_app):
+    app = fresh_app
+
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internal detail")
@@ -68,7 +70,8 @@ def test_session_cookie_flags(client):
                                              (413, "demasiado grande"),
                                              (422, "Hay datos por corregir"),
                                              (429, "Demasiados intentos")])
-def test_error_pages_in_spanish_with_layout(app, code, title):
+def test_error_pages_in_spanish_with_layout(fresh_app, code, title):
+    app = fresh_app
     from flask import abort
 
     app.add_url_rule(f"/fail-{code}", f"fail_{code}", lambda: abort(code))

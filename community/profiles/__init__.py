@@ -2,7 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from community.profiles import models  # noqa: E402, F401
-from community.profiles import views  # noqa: E402, F401
-from community.profiles import directory_views  # noqa: E402, F401
-from community.profiles import api  # noqa: E402, F401
+# The routes register themselves on bp when their modules are imported.
+from community.profiles import (  # noqa: E402, F401
+    api,
+    directory_views,
+    models,
+    views,
+)

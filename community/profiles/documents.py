@@ -18,7 +18,7 @@ def set_logo(actor, org: Organization, file) -> str:
     require_manage(actor, org)
     if not file or not getattr(file, "filename", ""):
         raise ValidationError({"logo": _l("Elige una imagen PNG o JPEG.")})
-    name = uploads.save_image(file, field="logo")
+    name = uploads.save_image(file, field="logo", label=_l("El logotipo"))
     old = org.logo_file
     _revision(org, actor, "logo", old, name)
     org.logo_file, org.updated_at = name, utcnow()

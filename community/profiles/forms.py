@@ -46,7 +46,7 @@ class OrganizationForm(FlaskForm):
     legal_name = StringField(_label("legal_name"), description=_l("Tal como aparece en el acta "
                                                                   "constitutiva."))
     legal_form = ChoiceField(_label("legal_form"))
-    rfc = StringField(_label("rfc"), description=_l("12 caracteres. Ejemplo: ABC010203XY5."),
+    rfc = StringField(_label("rfc"), description=_l("12 caracteres. Ejemplo: ABC010203AB9."),
                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     cluni = StringField(_label("cluni"), description=_l("Clave Única de Inscripción al Registro "
                                                         "Federal de las OSC (14 caracteres)."),

@@ -13,8 +13,9 @@ Paths: coordinates rounded to 1 decimal of a viewBox unit (at 1000 units wide th
 20 m), consecutive duplicate points dropped (and rings left with fewer than 3 points). Each
 ring is ``M`` + its first point, then ``l`` + relative steps between the rounded points in the
 shortest number form ("-.3", no space before a minus), then ``z``: a third smaller than
-absolute coordinates, with no drift, since the steps are exact differences of rounded points. Polygons and MultiPolygons become one path each; holes are just
-further rings, drawn with ``fill-rule: evenodd`` (set in ``static/css/map.css``).
+absolute coordinates, with no drift, since the steps are exact differences of rounded points.
+Polygons and MultiPolygons become one path each; holes are just further rings, drawn with
+``fill-rule: evenodd`` (set in ``static/css/map.css``).
 
 Shades (``shade-0`` … ``shade-5``), the rule:
 

@@ -272,7 +272,8 @@ def _revision(org, actor, name, old, new, kind="published", request=None) -> Pro
 
 def _publish(org, actor, changes: dict, kind="published", request=None) -> None:
     for name, value in changes.items():
-        _revision(org, actor, name, current_value(org, name), value, kind, request)
+        old = None if kind == "created" else current_value(org, name)
+        _revision(org, actor, name, old, value, kind, request)
         _apply(org, name, value)
     if changes:
         org.updated_at = utcnow()

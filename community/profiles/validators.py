@@ -457,7 +457,7 @@ def _handle_rule(key: str):
         "facebook": _l("de 5 a 80 letras sin acentos, números, puntos o guiones"),
         "instagram": _l("hasta 30 letras sin acentos, números, puntos o guiones bajos"),
         "x": _l("hasta 15 letras sin acentos, números o guiones bajos"),
-        "youtube": _l("de 3 a 30 letras sin acentos, números, puntos o guiones"),
+        "youtube": _l("de 3 a 30 letras sin acentos, números, puntos, guiones o guiones bajos"),
         "tiktok": _l("de 2 a 24 letras sin acentos, números, puntos o guiones bajos"),
         "linkedin": _l("de 2 a 100 letras sin acentos, números o guiones"),
     }[key]

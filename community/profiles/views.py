@@ -97,11 +97,8 @@ def edit(slug):
 @limiter.limit(POST_LIMIT)
 def upload_logo(slug):
     org = _org(slug)
-    form = LogoForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
-        documents.set_logo(current_user, org, form.logo.data)
+        documents.set_logo(current_user, org, request.files.get("logo"))
     except ValidationError as error:
         flash(str(next(iter(error.errors.values()))), "error")
         return redirect(url_for("profiles.edit", slug=org.slug)), 303
@@ -121,11 +118,9 @@ def logo(name):
 @limiter.limit(POST_LIMIT)
 def upload_document(slug):
     org = _org(slug)
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
-        documents.add_document(current_user, org, form.kind.data, form.document.data)
+        documents.add_document(current_user, org, request.form.get("kind", ""),
+                               request.files.get("document"))
     except ValidationError as error:
         flash(str(next(iter(error.errors.values()))), "error")
         return redirect(url_for("profiles.edit", slug=org.slug)), 303
@@ -184,7 +179,7 @@ def members(slug):
     return render_template("profiles/members.html", org=org,
                            members=services.members(current_user, org),
                            invite_form=InviteForm(), role_form=MemberRoleForm(),
-                           form=EmptyForm())
+                           button_form=EmptyForm())
 
 
 @bp.route("/osc/<slug>/miembros/invitar", methods=["POST"])
@@ -204,7 +199,7 @@ def invite(slug):
             return redirect(url_for("profiles.members", slug=org.slug))
     return render_form("profiles/members.html", form, form_name="invite_form", org=org,
                        members=services.members(current_user, org), role_form=MemberRoleForm(),
-                       form=EmptyForm())
+                       button_form=EmptyForm())
 
 
 def _membership_in(org, membership_id):

@@ -2,8 +2,16 @@
 
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context
-from flask import url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
