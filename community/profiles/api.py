@@ -30,5 +30,5 @@ def api_list():
 def api_detail(slug):
     """One validated OSC. The API always answers as an anonymous visitor, so a pending,
     rejected or inactive OSC is a 404 even for its members and the staff."""
-    org = services.get_visible(None, slug)
+    org = services.get_public(slug)
     return public_cache(jsonify(queries.public_record(org)))

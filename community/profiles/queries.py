@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 
 from community.core.catalog import activity_areas, municipality_choices
 from community.core.errors import ValidationError
-from community.core.models import Municipality
+from community.core.models import ActivityArea, Municipality
 from community.core.permissions import require_staff
 from community.core.text import fold
 from community.core.timeutil import utcnow
@@ -64,6 +64,8 @@ class DirectoryFilters:
         errors = {}
         if self.municipality and db.session.get(Municipality, self.municipality) is None:
             errors["municipio"] = _l("Ese municipio no existe.")
+        if self.area and db.session.get(ActivityArea, self.area) is None:
+            errors["area"] = _l("Esa área de actividad no existe.")
         if self.population and self.population not in POPULATIONS:
             errors["poblacion"] = _l("Esa población no está en la lista.")
         if self.sort not in SORTS:

@@ -90,6 +90,11 @@ def can_view(user, org: Organization) -> bool:
     return org.status == "validated" or has_role(user, "staff") or is_org_member(user, org)
 
 
+def get_public(slug: str) -> Organization:
+    """A validated OSC as anyone sees it (API, open data)."""
+    return get_visible(None, slug)
+
+
 def get_visible(user, slug: str) -> Organization:
     org = db.session.scalar(select(Organization).where(Organization.slug == slug))
     if org is None or not can_view(user, org):
@@ -282,8 +287,14 @@ def _publish(org, actor, changes: dict, kind="published", request=None) -> None:
 # --- registering and editing --------------------------------------------------------------
 
 
+# Paths under /osc/ that are pages, not profiles.
+RESERVED_SLUGS = frozenset({"registrar", "mapa", "municipios", "invitacion", "logo"})
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name, max_length=80)
+    if base in RESERVED_SLUGS:
+        base = f"{base}-osc"
     taken = set(db.session.scalars(
         select(Organization.slug).where(Organization.slug.like(f"{base}%"))))
     slug, n = base, 2

@@ -16,6 +16,8 @@ from typing import NoReturn
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from community.core.database import mark_read_only
+
 E2E_DIR = Path(__file__).parent
 AXE_PATH = E2E_DIR / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -155,7 +157,12 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app):
-    """Serve the test's own app (fresh database) on a free loopback port."""
+    """Serve the test's own app (fresh database) on a free loopback port.
+
+    The test thread reads with DEFERRED transactions from here on: on SQLite an IMMEDIATE one
+    left open by a fixture's read would hold the write lock the server's requests need.
+    """
+    mark_read_only(True)
     wsgi = _InFlight(app)
     server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -165,6 +172,7 @@ def live_server(app):
     thread.join(timeout=5)
     wsgi.wait_idle(timeout=5)
     server.server_close()
+    mark_read_only(False)
 
 
 # --- pages --------------------------------------------------------------------------

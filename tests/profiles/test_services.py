@@ -271,3 +271,17 @@ def test_change_requests_listed_for_staff_only(db, make_org, staff):
     assert isinstance(requests[0], ChangeRequest)
     with pytest.raises(PermissionDenied):
         services.validation_queue(org.admin)
+
+
+def test_registry_remind_command_is_idempotent(runner, make_org, db, outbox):
+    org = make_org()
+    org.validated_at = org.confirmed_at = utcnow() - timedelta(days=340)
+    db.session.commit()
+    first = runner.invoke(args=["registry", "remind"])
+    second = runner.invoke(args=["registry", "remind"])
+    assert "1 recordatorios" in first.output and "0 recordatorios" in second.output
+    assert [m.recipients for m in outbox[1:]] == [[org.admin.email]]
+
+
+def test_reserved_words_never_become_slugs(db, make_org):
+    assert make_org(name="Mapa").slug == "mapa-osc"
