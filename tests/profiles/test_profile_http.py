@@ -212,3 +212,16 @@ def test_members_invite_and_join_request(client, make_org, make_user, outbox, ap
                          {"email": "no-valido", "role": "member"}, page=f"/osc/{org.slug}/miembros")
     assert response.status_code == 422
     assert "correo electrónico válido" in response.get_data(as_text=True)
+
+
+def test_staff_deactivate_from_the_profile(client, make_org, staff, db):
+    org = make_org()
+    sign_in(client, staff.email)
+    page = client.get(f"/osc/{org.slug}").get_data(as_text=True)
+    assert "Dar de baja" in page
+    post_form(client, f"/personal/osc/{org.slug}/decision",
+              {"decision": "deactivate", "reason": "Disolución ante notario."},
+              page=f"/osc/{org.slug}")
+    db.session.refresh(org)
+    assert org.status == "inactive" and org.status_reason == "Disolución ante notario."
+    assert f'href="/osc/{org.slug}"' not in client.get("/osc").get_data(as_text=True)
