@@ -17,6 +17,7 @@ from sqlalchemy import text
 from community import create_app
 from community.accounts.models import User
 from community.config import TestConfig
+from community.core import pagecache
 from community.core.catalog import load_catalogues
 from community.core.timeutil import utcnow
 from community.extensions import db as _db
@@ -96,6 +97,7 @@ def _in_clean_context(app):
         _clean_tables()
         _db.session.remove()
         limiter.reset()
+        pagecache.clear()
     app.config.clear()
     app.config.update(saved_config)
 

@@ -50,3 +50,13 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor = db.relationship("User", lazy="joined")
+
+
+class DataVersion(db.Model):
+    """A counter per kind of public data, raised in the same transaction as any change to it;
+    cached pages are keyed by it, so every process sees a change at its next request."""
+
+    __tablename__ = "data_version"
+
+    namespace: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)

@@ -5,12 +5,14 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from community.core.errors import ValidationError
+from community.core.pagecache import cached_page
 from community.core.timeutil import utcnow
 from community.profiles import bp, queries, services
 from community.profiles.directory_views import public_cache
 
 
 @bp.route("/api/v1/osc")
+@cached_page("registry")
 def api_list():
     """Validated OSCs, filtered like ``/osc``: municipio, area, poblacion, q, orden, page and
     por_pagina (at most 100)."""
@@ -27,6 +29,7 @@ def api_list():
 
 
 @bp.route("/api/v1/osc/<slug>")
+@cached_page("registry")
 def api_detail(slug):
     """One validated OSC. The API always answers as an anonymous visitor, so a pending,
     rejected or inactive OSC is a 404 even for its members and the staff."""

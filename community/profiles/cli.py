@@ -24,6 +24,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, insert, select
 
+from community.core import pagecache
 from community.core.sanitize import render_markdown
 from community.core.text import fold, slugify
 from community.core.timeutil import utcnow
@@ -224,6 +225,7 @@ def seed_scale(orgs: int, seed_value: int, append: bool, batch_size: int) -> Non
             _insert_batch(builder.batch(size, now))
             done += size
             bar.update(size)
+    pagecache.bump("registry")
     db.session.commit()
     click.echo(f"{orgs} organizaciones de escala creadas en "
                f"{time.perf_counter() - started:.1f} s ({existing + orgs} en total).")

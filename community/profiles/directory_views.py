@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from community.core.catalog import activity_areas, municipality_choices
 from community.core.errors import ValidationError
 from community.core.models import Municipality
+from community.core.pagecache import cached_page
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.profiles import bp, geo, queries, services
@@ -26,11 +27,13 @@ def public_cache(response: Response) -> Response:
 
 
 @bp.route("/osc")
+@cached_page("registry")
 def directory():
     return _directory_page()
 
 
 @bp.route("/osc/municipios/<code>")
+@cached_page("registry")
 def municipality(code):
     place = db.session.get(Municipality, code)
     if place is None:
@@ -109,6 +112,7 @@ def _active_filters(filters: queries.DirectoryFilters, areas, fixed: dict) -> li
 
 
 @bp.route("/osc/municipios")
+@cached_page("registry")
 def municipalities():
     rows = queries.municipalities_with_counts()
     return render_template("profiles/municipalities.html", rows=rows,
@@ -117,6 +121,7 @@ def municipalities():
 
 
 @bp.route("/osc/mapa", endpoint="map")
+@cached_page("registry")
 def map_page():
     counts = queries.municipality_counts()
     return render_template("profiles/map.html", items=geo.choropleth(counts),

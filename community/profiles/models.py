@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from community.core.pagecache import track
 from community.core.timeutil import utcnow
 from community.extensions import db
 
@@ -96,9 +97,8 @@ class Organization(db.Model):
                               order_by="ActivityArea.position", lazy="selectin")
     served_municipalities = relationship("Municipality",
                                          secondary=organization_served_municipality,
-                                         order_by="Municipality.name", lazy="selectin")
-    population_rows = relationship("OrganizationPopulation", lazy="selectin",
-                                   cascade="all, delete-orphan")
+                                         order_by="Municipality.name")
+    population_rows = relationship("OrganizationPopulation", cascade="all, delete-orphan")
     memberships = relationship("Membership", back_populates="organization",
                                cascade="all, delete-orphan")
 
@@ -114,6 +114,9 @@ class OrganizationPopulation(db.Model):
     """Mapped view of ``organization_population`` so a profile can list its populations."""
 
     __table__ = organization_population
+
+
+track("registry", Organization, OrganizationPopulation)
 
 
 class Membership(db.Model):
@@ -143,6 +146,9 @@ class Follow(db.Model):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+track("registry", Follow)
 
 
 class ChangeRequest(db.Model):

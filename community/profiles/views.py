@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from community.core import uploads
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.pagecache import cached_page
 from community.core.web import render_form
 from community.extensions import db, limiter
 from community.profiles import bp, documents, queries, services
@@ -52,6 +53,7 @@ def register():
 
 
 @bp.route("/osc/<slug>")
+@cached_page("registry")
 def profile(slug):
     org = _org(slug)
     manage = services.can_manage(current_user, org)
