@@ -53,6 +53,13 @@ PAGES: list[Page] = [
     Page("/cuenta/entrar"),
     Page("/healthz"),
     Page("/cuenta", user="ciudadana@demo.comunidad-osc.mx"),
+    # Profiles (issue 3): the directory by municipality, a profile, the JSON API.
+    Page("/osc/municipios/15058", label="directory: Nezahualcóyotl"),
+    Page("/osc?municipio=15033&area=VI", label="directory: Ecatepec, area VI"),
+    Page("/osc/centro-de-apoyo-a-la-mujer-teresa-colin", label="profile page"),
+    Page("/api/v1/osc?municipio=15106", label="API: Toluca"),
+    Page("/osc/centro-de-apoyo-a-la-mujer-teresa-colin",
+         user="ciudadana@demo.comunidad-osc.mx", label="profile page [its admin]"),
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -116,6 +123,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-setup",
         action="store_true",
         help="skip db upgrade / catalog load / seed-demo (for an app without them)",
+    )
+    parser.add_argument(
+        "--scale-orgs",
+        type=int,
+        default=0,
+        help="after seed-demo, add this many OSCs with `flask seed-scale` (e.g. 50000)",
+    )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve every page from the database (PAGE_CACHE_DISABLED=true)",
     )
     parser.add_argument("--json", type=Path, help="where to write the results JSON")
     args = parser.parse_args(argv)
@@ -257,11 +275,14 @@ def app_env(instance_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def prepare_instance(env: dict[str, str], wsgi: str, log: Path) -> None:
+def prepare_instance(env: dict[str, str], wsgi: str, log: Path, scale_orgs: int = 0) -> None:
     """Migrate, load the catalogues and seed the demo data, as a new deployment would."""
     app_module = wsgi.split(":", 1)[0]
+    commands = list(SETUP_COMMANDS)
+    if scale_orgs:
+        commands.append(["seed-scale", "--orgs", str(scale_orgs)])
     with log.open("a") as out:
-        for command in SETUP_COMMANDS:
+        for command in commands:
             print(f"  flask {' '.join(command)}", flush=True)
             full = [sys.executable, "-m", "flask", "--app", app_module, *command]
             try:
@@ -447,6 +468,8 @@ def run_metadata(args, pages: list[Page]) -> dict:
         "threads": args.threads,
         "duration_s": args.duration,
         "warmup_s": args.warmup,
+        "scale_orgs": args.scale_orgs,
+        "page_cache": not args.no_page_cache,
         "pages": [asdict(p) for p in pages],
     }
 
@@ -476,6 +499,8 @@ class Run:
 def prepare_servers(args, workdir: Path) -> Run:
     """Prepare the app's instance and describe both servers (not started yet)."""
     env = app_env(workdir / "instance", args.database_url)
+    if args.no_page_cache:
+        env["PAGE_CACHE_DISABLED"] = "true"
     bare_env = {**os.environ, "BARE_DB": str(workdir / "bare.db")}
     bare_command = gunicorn_command("bare_app:app", args.workers, "--pythonpath", str(BENCH_DIR))
     run = Run(
@@ -484,7 +509,7 @@ def prepare_servers(args, workdir: Path) -> Run:
     )
     if not args.no_setup:
         print("Preparing a fresh instance:", flush=True)
-        prepare_instance(env, args.wsgi, workdir / "setup.log")
+        prepare_instance(env, args.wsgi, workdir / "setup.log", args.scale_orgs)
     return run
 
 

@@ -75,6 +75,7 @@ class Config:
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
         ] or None
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.PAGE_CACHE_DISABLED = _env_bool("PAGE_CACHE_DISABLED", False)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")

@@ -21,7 +21,7 @@ def api_list():
     except ValidationError as error:
         return jsonify(error=_("Hay filtros no válidos."),
                        errors={name: str(message) for name, message in error.errors.items()}), 400
-    results = queries.directory(filters)
+    results = queries.directory(filters, full=True)
     now = utcnow()
     return public_cache(jsonify(
         total=results.total, page=results.page, pages=results.pages, per_page=results.per_page,
