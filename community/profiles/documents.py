@@ -9,7 +9,7 @@ from community.core.errors import NotFound, ValidationError
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.profiles.models import Organization, OrganizationDocument
-from community.profiles.services import _revision, require_manage
+from community.profiles.services import record_revision, require_manage
 
 DOCUMENT_KINDS = ("acta", "cluni", "sat")
 
@@ -20,7 +20,7 @@ def set_logo(actor, org: Organization, file) -> str:
         raise ValidationError({"logo": _l("Elige una imagen PNG o JPEG.")})
     name = uploads.save_image(file, field="logo", label=_l("El logotipo"))
     old = org.logo_file
-    _revision(org, actor, "logo", old, name)
+    record_revision(org, actor, "logo", old, name)
     org.logo_file, org.updated_at = name, utcnow()
     if old:
         call_after_commit(db.session(), lambda: uploads.delete_public(old))
@@ -42,7 +42,7 @@ def add_document(actor, org: Organization, kind: str, file) -> OrganizationDocum
         stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256,
         uploaded_by_id=getattr(actor, "id", None))
     db.session.add(document)
-    _revision(org, actor, f"document_{kind}", previous.original_name if previous else None,
+    record_revision(org, actor, f"document_{kind}", previous.original_name if previous else None,
               stored.original_name)
     if previous is not None:
         db.session.delete(previous)

@@ -51,7 +51,8 @@ class Organization(db.Model):
 
     __tablename__ = "organization"
     __table_args__ = (
-        Index("ix_organization_status_municipality", "status", "municipality_code"),
+        Index("ix_organization_status_municipality_name", "status", "municipality_code",
+              "name_folded"),
         Index("ix_organization_status_name", "status", "name_folded"),
     )
 

@@ -266,7 +266,7 @@ def _changes(org: Organization, cleaned: dict) -> dict:
             if as_text(current_value(org, name)) != as_text(value)}
 
 
-def _revision(org, actor, name, old, new, kind="published", request=None) -> ProfileRevision:
+def record_revision(org, actor, name, old, new, kind="published", request=None) -> ProfileRevision:
     revision = ProfileRevision(
         organization_id=org.id, field=name, old_value=as_text(old), new_value=as_text(new),
         kind=kind, change_request_id=request.id if request else None,
@@ -278,7 +278,7 @@ def _revision(org, actor, name, old, new, kind="published", request=None) -> Pro
 def _publish(org, actor, changes: dict, kind="published", request=None) -> None:
     for name, value in changes.items():
         old = None if kind == "created" else current_value(org, name)
-        _revision(org, actor, name, old, value, kind, request)
+        record_revision(org, actor, name, old, value, kind, request)
         _apply(org, name, value)
     if changes:
         org.updated_at = utcnow()
@@ -367,7 +367,7 @@ def _open_change_request(actor, org, legal: dict) -> ChangeRequest:
     db.session.add(request)
     db.session.flush()
     for name, value in legal.items():
-        _revision(org, actor, name, current_value(org, name), value, "requested", request)
+        record_revision(org, actor, name, current_value(org, name), value, "requested", request)
     return request
 
 
@@ -391,7 +391,7 @@ def decide_change_request(actor: User, request: ChangeRequest, approve: bool,
         _publish(org, actor, _changes(org, changes), kind="approved", request=request)
     else:
         for name, value in changes.items():
-            _revision(org, actor, name, current_value(org, name), value, "rejected", request)
+            record_revision(org, actor, name, current_value(org, name), value, "rejected", request)
     request.status = "approved" if approve else "rejected"
     request.reason, request.decided_by_id, request.decided_at = reason or None, actor.id, utcnow()
     audit.record("organization.change_" + request.status, actor=actor, target=org,
@@ -404,7 +404,7 @@ def decide_change_request(actor: User, request: ChangeRequest, approve: bool,
 
 
 def _set_status(org, actor, status: str, reason: str | None) -> None:
-    _revision(org, actor, "status", org.status, status)
+    record_revision(org, actor, "status", org.status, status)
     org.status, org.status_reason = status, reason
 
 
@@ -455,7 +455,7 @@ def confirm_current(actor: User, org: Organization) -> None:
         raise ValidationError({"decision": _l("Solo una organización validada confirma sus "
                                               "datos.")})
     now = utcnow()
-    _revision(org, actor, "confirmed_at", last_confirmed(org), now)
+    record_revision(org, actor, "confirmed_at", last_confirmed(org), now)
     org.confirmed_at, org.updated_at, org.reminded_for = now, now, None
     audit.record("organization.confirmed", actor=actor, target=org)
 

@@ -99,20 +99,25 @@ def edit(slug):
 @limiter.limit(POST_LIMIT)
 def upload_logo(slug):
     org = _org(slug)
+    return _upload(org, lambda: documents.set_logo(current_user, org, request.files.get("logo")),
+                   _("Actualizamos el logotipo."))
+
+
+def _upload(org, store, done_message):
+    """Store a file through the service; a refused file comes back as a message on the form."""
     try:
-        documents.set_logo(current_user, org, request.files.get("logo"))
+        store()
     except ValidationError as error:
         flash(str(next(iter(error.errors.values()))), "error")
         return redirect(url_for("profiles.edit", slug=org.slug)), 303
     db.session.commit()
-    flash(_("Actualizamos el logotipo."), "success")
+    flash(done_message, "success")
     return redirect(url_for("profiles.edit", slug=org.slug))
 
 
 @bp.route("/osc/logo/<name>")
 def logo(name):
-    response = send_file(uploads.public_path(name), max_age=365 * 24 * 3600)
-    return response
+    return send_file(uploads.public_path(name), max_age=365 * 24 * 3600)
 
 
 @bp.route("/osc/<slug>/documentos", methods=["POST"])
@@ -120,15 +125,9 @@ def logo(name):
 @limiter.limit(POST_LIMIT)
 def upload_document(slug):
     org = _org(slug)
-    try:
-        documents.add_document(current_user, org, request.form.get("kind", ""),
-                               request.files.get("document"))
-    except ValidationError as error:
-        flash(str(next(iter(error.errors.values()))), "error")
-        return redirect(url_for("profiles.edit", slug=org.slug)), 303
-    db.session.commit()
-    flash(_("Guardamos el documento."), "success")
-    return redirect(url_for("profiles.edit", slug=org.slug))
+    return _upload(org, lambda: documents.add_document(
+        current_user, org, request.form.get("kind", ""), request.files.get("document")),
+        _("Guardamos el documento."))
 
 
 @bp.route("/osc/<slug>/documentos/<int:document_id>")

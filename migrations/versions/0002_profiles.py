@@ -66,7 +66,7 @@ def upgrade():
     with op.batch_alter_table('organization', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organization_cluni'), ['cluni'], unique=False)
         batch_op.create_index(batch_op.f('ix_organization_rfc'), ['rfc'], unique=False)
-        batch_op.create_index('ix_organization_status_municipality', ['status', 'municipality_code'], unique=False)
+        batch_op.create_index('ix_organization_status_municipality_name', ["status", "municipality_code", "name_folded"], unique=False)
         batch_op.create_index('ix_organization_status_name', ['status', 'name_folded'], unique=False)
         batch_op.create_index(batch_op.f('ix_organization_updated_at'), ['updated_at'], unique=False)
 
@@ -223,7 +223,7 @@ def downgrade():
     with op.batch_alter_table('organization', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organization_updated_at'))
         batch_op.drop_index('ix_organization_status_name')
-        batch_op.drop_index('ix_organization_status_municipality')
+        batch_op.drop_index('ix_organization_status_municipality_name')
         batch_op.drop_index(batch_op.f('ix_organization_rfc'))
         batch_op.drop_index(batch_op.f('ix_organization_cluni'))
 
