@@ -29,6 +29,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) catalog load
 	$(FLASK) seed-demo
+	$(FLASK) search reindex
 	$(BIN)/python wsgi.py
 
 ## make test: the whole suite (browser tests included when Chromium is installed)

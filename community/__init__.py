@@ -34,6 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     _register_cli(app)
     _register_template_helpers(app)
+    from community import search
+
+    search.init_app(app)
     return app
 
 

@@ -6,6 +6,7 @@ limiter on Redis. Under ``CI=true`` a server that is named but unreachable fails
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from community.core.catalog import load_catalogues
 from community.core.timeutil import utcnow
 from community.extensions import db as _db
 from community.extensions import limiter, mail, socketio
+from community.profiles import services as registry_services
 
 KEEP_TABLES = {"alembic_version", "municipality", "activity_area"}
 PASSWORD = "una-frase-segura-2026"
@@ -52,6 +54,17 @@ def _migrated(instance_dir):
         _db.session.commit()
         _db.engine.dispose()
     return True
+
+
+def _remove_search_index(path: str) -> None:
+    """Tables restart their ids after a test, so an index left behind would name the wrong
+    rows; each test starts without one (the first drain creates it)."""
+    folder = Path(path)
+    for leftover in folder.parent.glob(folder.name + "*"):
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _clean_tables() -> None:
@@ -98,6 +111,7 @@ def _in_clean_context(app):
         _db.session.remove()
         limiter.reset()
         pagecache.clear()
+        _remove_search_index(app.config["SEARCH_INDEX_DIR"])
     app.config.clear()
     app.config.update(saved_config)
 
@@ -208,3 +222,36 @@ def signed_in(client, make_user):
         return user
 
     return as_role
+
+
+# --- organizations, built through the real services -----------------------------------
+@pytest.fixture
+def staff(make_user):
+    return make_user(role="staff", email="personal@edomex.mx", name="Personal DGPS")
+
+
+@pytest.fixture
+def make_org(db, make_user, staff):
+    """An OSC registered by its own admin, then validated/rejected/deactivated by staff."""
+    counter = {"n": 0}
+
+    def factory(name=None, status="validated", admin=None, municipality="15106",
+                activities=("IX",), **fields):
+        counter["n"] += 1
+        admin = admin or make_user(name=f"Admin {counter['n']}")
+        raw = {"name": name or f"Organización de Prueba {counter['n']}",
+               "municipality_code": municipality, "activities": list(activities), **fields}
+        org = registry_services.register(admin, raw)
+        db.session.flush()
+        if status == "validated":
+            registry_services.validate(staff, org)
+        elif status == "rejected":
+            registry_services.reject(staff, org, "Faltan datos del acta.")
+        elif status == "inactive":
+            registry_services.validate(staff, org)
+            registry_services.deactivate(staff, org, "Dejó de operar.")
+        db.session.commit()
+        org.admin = admin
+        return org
+
+    return factory

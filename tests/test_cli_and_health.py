@@ -54,8 +54,12 @@ def test_catalog_load_command(runner):
 
 
 def test_healthz_reports_database(client):
+    from community.search import index
+
+    with index.writer_lock():
+        index.create_empty()
     body = client.get("/healthz").get_json()
-    assert body == {"status": "ok", "checks": {"database": "ok"}}
+    assert body == {"status": "ok", "checks": {"database": "ok", "search": "ok"}}
 
 
 def test_healthz_reports_broken_database(app, client, monkeypatch):

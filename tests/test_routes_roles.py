@@ -63,6 +63,8 @@ ROUTES = {
                             expect(LOGIN, 403, 302, 302)),
     "staff.registry_export_page": ("GET", "/personal/padron", STAFF_ONLY),
     "staff.registry_export": ("GET", "/personal/padron.csv", STAFF_ONLY),
+    "search.search_page": ("GET", "/buscar?q=mujeres", EVERYONE_200),
+    "search.search_api": ("GET", "/api/v1/buscar?q=mujeres", EVERYONE_200),
     "profiles.register": ("GET", "/osc/registrar", SIGNED_IN_200),
     "profiles.profile": ("GET", "/osc/{org}", EVERYONE_200),
     "profiles.edit": ("GET", "/osc/{org}/editar", MANAGERS_200),

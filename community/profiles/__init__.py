@@ -15,5 +15,6 @@ from community.profiles import (  # noqa: E402, F401
     api,
     directory_views,
     models,
+    search,
     views,
 )

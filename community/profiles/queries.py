@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -103,9 +104,39 @@ def _directory_statement(filters: DirectoryFilters) -> Select:
         stmt = stmt.where(_linked(organization_activity, "fraction", filters.area))
     if filters.population:
         stmt = stmt.where(_linked(organization_population, "population", filters.population))
-    for word in fold(filters.q).split()[:6]:
+    return stmt
+
+
+def _name_contains(stmt: Select, q: str) -> Select:
+    """The fallback text filter while the search index is being rebuilt."""
+    for word in fold(q).split()[:6]:
         stmt = stmt.where(Organization.name_folded.contains(word, autoescape=True))
     return stmt
+
+
+class RankedPagination(Pagination):
+    """A page of OSCs in the search engine's order: the same ranking as ``/buscar``."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["ids"][self._query_offset: self._query_offset + self.per_page]
+        rows = {org.id: org for org in db.session.scalars(
+            self._query_args["options"](select(Organization).where(Organization.id.in_(ids))))}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def _ranked_ids(filters: DirectoryFilters) -> list[int] | None:
+    """Ids matching ``q`` in rank order, narrowed by the other filters; None without index."""
+    from community.search import service
+
+    ranked = service.ids_for(filters.q, "organization")
+    if ranked is None:
+        return None
+    allowed = set(db.session.scalars(_directory_statement(filters).with_only_columns(
+        Organization.id).where(Organization.id.in_(ranked))))
+    return [i for i in ranked if i in allowed]
 
 
 def directory(filters: DirectoryFilters, full: bool = False):
@@ -113,10 +144,20 @@ def directory(filters: DirectoryFilters, full: bool = False):
 
     ``full`` also loads what ``public_record`` needs, in one query per collection.
     """
+    def options(stmt):
+        if full:
+            stmt = stmt.options(selectinload(Organization.served_municipalities),
+                                selectinload(Organization.population_rows))
+        return stmt
+
+    ranked = _ranked_ids(filters) if filters.q else None
+    if ranked is not None:
+        return RankedPagination(page=filters.page, per_page=filters.per_page, error_out=False,
+                                ids=ranked, options=options)
     stmt = _directory_statement(filters).order_by(*SORTS[filters.sort])
-    if full:
-        stmt = stmt.options(selectinload(Organization.served_municipalities),
-                            selectinload(Organization.population_rows))
+    if filters.q:
+        stmt = _name_contains(stmt, filters.q)
+    stmt = options(stmt)
     return db.paginate(stmt, page=filters.page, per_page=filters.per_page, error_out=False,
                        count=True)
 

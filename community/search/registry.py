@@ -1,0 +1,58 @@
+"""How a feature module joins the search: it registers a *kind*.
+
+The search package imports no feature module; each module calls :func:`register` at import
+time with the functions that turn its rows into documents. Everything the index holds comes
+from here, so the index can always be rebuilt from the database.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One kind of searchable thing (organization, event, resource, topic, post).
+
+    ``model``: the SQLAlchemy model whose changes are tracked (its primary key is the
+    object id in the outbox).
+    ``documents(row)``: the documents for a row, or ``[]`` when it must not be in the index
+    (e.g. an OSC that is not validated). Each document is a dict with the keys of
+    ``community.search.schema`` (``title``, ``body``, ``url``, ``municipality``,
+    ``municipality_name``, ``areas``, ``year``, ``visibility``...). ``id`` and ``kind`` are
+    filled in by the search package.
+    ``all_rows()``: every row that may have documents, for ``flask search reindex`` and
+    ``flask search check`` (batched iteration is welcome).
+    ``label``: the kind's name shown to people (lazy translated string).
+    ``related``: other models whose changes affect this kind's documents, each with a
+    function mapping a changed row to the ids of this kind's rows to re-index.
+    """
+
+    name: str
+    model: type
+    documents: Callable[[object], list[dict]]
+    all_rows: Callable[[], Iterable[object]]
+    label: object
+    related: tuple[tuple[type, Callable[[object], Iterable[int]]], ...] = ()
+
+
+_KINDS: dict[str, SearchKind] = {}
+
+
+def register(kind: SearchKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def kinds() -> dict[str, SearchKind]:
+    return dict(_KINDS)
+
+
+def kind_for_model(model: type) -> list[tuple[SearchKind, Callable | None]]:
+    """The kinds a change to ``model`` affects, with the id mapper (None: the row itself)."""
+    found = []
+    for kind in _KINDS.values():
+        if kind.model is model:
+            found.append((kind, None))
+        for related_model, mapper in kind.related:
+            if related_model is model:
+                found.append((kind, mapper))
+    return found
