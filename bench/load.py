@@ -60,6 +60,8 @@ PAGES: list[Page] = [
     Page("/api/v1/osc?municipio=15106", label="API: Toluca"),
     Page("/osc/centro-de-apoyo-a-la-mujer-teresa-colin",
          user="ciudadana@demo.comunidad-osc.mx", label="profile page [its admin]"),
+    Page("/buscar?q=mujeres", label="search: mujeres"),
+    Page("/buscar?q=apoyo+a+mujeres+en+ecatepek", label="search: typo, several words"),
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -276,11 +278,13 @@ def app_env(instance_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 def prepare_instance(env: dict[str, str], wsgi: str, log: Path, scale_orgs: int = 0) -> None:
-    """Migrate, load the catalogues and seed the demo data, as a new deployment would."""
+    """Migrate, load the catalogues, seed the demo data and build the search index, as a new
+    deployment would."""
     app_module = wsgi.split(":", 1)[0]
     commands = list(SETUP_COMMANDS)
     if scale_orgs:
         commands.append(["seed-scale", "--orgs", str(scale_orgs)])
+    commands.append(["search", "reindex"])  # seed-scale bypasses the ORM: no outbox rows
     with log.open("a") as out:
         for command in commands:
             print(f"  flask {' '.join(command)}", flush=True)

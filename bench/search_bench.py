@@ -1,0 +1,745 @@
+"""Search benchmark: build time, index size and query latency of the Whoosh index at scale,
+next to SQLite FTS5 over the same documents.
+
+In a temporary folder (removed at the end, also on Ctrl-C and SIGTERM):
+
+1. Makes 50,000 validated OSC documents with the generator of ``flask seed-scale``
+   (``community.profiles.cli.ScaleBuilder``), turned into documents as
+   ``community.profiles.search`` does, and 200,000 other documents (events, library
+   resources, forum topics and posts) with Spanish titles and bodies: domain phrases plus
+   words drawn from a Zipf-like distribution over a vocabulary with a long tail (names,
+   inflections, users' typos).
+2. Builds the index with ``schema.build_schema()`` and ``prepare_document``: by default with
+   two writer processes, one segment each; ``--procs 1`` builds as ``flask search reindex``
+   does (one process, 128 MB, one merged segment), twice as slow at this size.
+3. Runs 200 mixed queries (one word, several words, typos, with facet filters) through
+   ``SearchService`` with its searcher kept open, after a warm-up on other queries:
+   p50/p95/p99 in milliseconds, by kind of query. Each search is what ``/buscar`` asks: the
+   first page of 20, the total, the four facets, snippets and the "¿Quisiste decir …?".
+4. Loads the same documents into SQLite FTS5 (``unicode61 remove_diacritics 2``) and runs the
+   same queries: the words ANDed (OR when fewer than 3 documents have them all, as the
+   service does), bm25 with the title weighted 3, ``LIMIT 20`` plus a ``COUNT(*)``. FTS5
+   gets no stemming, no typo tolerance, no facets, no snippets: less work, fewer results.
+
+Run it with ``.venv/bin/python bench/search_bench.py`` (about 5.5 minutes on 2 vCPU);
+``--scale 0.1`` for a quick look. The figures go to ``bench/results/search-<UTC time>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the app's package is beside bench/
+
+RESULTS_DIR = BENCH_DIR / "results"
+SEED = 2026
+ORGS = 50_000
+OTHERS = {"event": 20_000, "resource": 10_000, "topic": 40_000, "post": 130_000}
+QUERIES = 200
+WARMUP_QUERIES = 20
+PER_PAGE = 20  # what /buscar shows
+P95_TARGET_MS = 20.0  # the issue's target for a query at this size
+MIN_AND_HITS = 3  # as the service: fewer documents with every word -> any word
+
+# ----------------------------------------------------------------------------- vocabulary
+
+# The most frequent words of Spanish prose, most frequent first (most are stopwords: the
+# analyzer drops them, but they are in the text and cost tokenizing).
+COMMON = """de la que el en y a los se del las un por con no una su para es al lo como más
+pero sus le ya o este sí porque esta entre cuando muy sin sobre también me hasta hay donde
+quien desde todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mí antes
+algunos qué unos yo otro otras otra él tanto esa estos mucho quienes nada muchos cual poco
+ella estar estas algunas algo nosotros mi mis tú te ti tu tus ellas nosotras vosotros
+ser hacer poder decir ir ver dar saber querer llegar pasar deber poner parecer quedar creer
+hablar llevar dejar seguir encontrar llamar venir pensar salir volver tomar conocer vivir
+sentir tratar mirar contar empezar esperar buscar existir entrar trabajar escribir perder
+producir ocurrir entender pedir recibir recordar terminar permitir aparecer conseguir comenzar
+servir sacar necesitar mantener resultar leer caer cambiar presentar crear abrir considerar
+oír acabar convertir ganar formar traer partir morir aceptar realizar suponer comprender
+lograr explicar preguntar tocar reconocer estudiar alcanzar nacer dirigir correr utilizar
+pagar ayudar gustar jugar escuchar cumplir ofrecer descubrir levantar intentar usar
+año vez tiempo día vida parte mundo casa país forma caso hombre gobierno trabajo lugar
+momento cosa hora mujer persona punto manera grupo hecho ciudad agua padre familia sistema
+niño historia problema noche nombre mano semana madre ejemplo palabra verdad mes cuenta
+idea razón centro lado ley servicio tipo proceso guerra estado resultado fin relación
+proyecto mayor nuevo bueno primero gran mismo último general propio social posible nacional
+importante público mejor cierto claro político humano fácil difícil pequeño grande
+comunidad organización sociedad civil apoyo programa desarrollo salud educación derechos
+actividades personas mujeres niñas niños jóvenes familias municipio región estado méxico
+gracias saludos hola buenas tardes buenos días compañeros compañeras favor información
+""".split()
+
+# What OSCs, events, the library and the forums talk about.
+DOMAIN = """taller talleres curso cursos foro foros conversatorio jornada jornadas feria
+congreso capacitación capacitaciones seminario diplomado webinar reunión asamblea convocatoria
+convocatorias registro inscripción inscripciones constancia constancias certificado sede
+auditorio salón explanada plaza biblioteca casa cultura presidencia municipal dif palacio
+voluntarios voluntarias voluntariado donativo donativos donación donaciones donatarias
+autorizadas deducibles recibos fiscales sat rfc cluni indesol bienestar coinversión
+fondos procuración recursos financiamiento patrocinio alianzas empresas fundaciones
+transparencia rendición cuentas contabilidad informe anual padrón validación acta
+constitutiva notario estatutos asociación civil institución asistencia privada iap
+manual guía cuaderno boletín revista ciudadanía activa visibilidad comunicación digital
+redes sociales facebook whatsapp página web fotografía video infografía presentación
+violencia género equidad igualdad mujeres feminicidio denuncia refugio acompañamiento
+psicológico jurídico jurídica asesoría gratuita abogado abogada defensa derechos humanos
+niñez infancia adolescencia juventudes adultos mayores discapacidad inclusión
+accesibilidad lengua señas autismo rehabilitación terapia salud mental diabetes cáncer
+vacunación nutrición alimentación comedor comunitario despensas banco alimentos hambre
+migrantes migrante albergue tren frontera asilo indígenas pueblos originarios otomí
+mazahua náhuatl artesanas artesanía textiles medio ambiente reforestación árboles bosque
+agua lluvia residuos composta huertos urbanos reciclaje animales adopción esterilización
+perros gatos protección civil sismo emergencia primeros auxilios brigada rescate deporte
+fútbol básquetbol liga torneo cancha espacios públicos seguridad vecinal tejido social
+paz adicciones prevención escuela primaria secundaria becas útiles escolares lectura
+libros música teatro danza pintura murales ciencia programación computación economía
+solidaria microcréditos emprendimiento emprendedoras productores tianguis cooperativa
+ahorro empleo vinculación consumidores participación ciudadana observatorio
+presupuesto cabildo regidores síndico ayuntamiento gobernación secretaría estatal federal
+metropolitano rural colonia barrio pueblo ejido localidad delegación fraccionamiento
+enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+lunes martes miércoles jueves viernes sábado domingo mañana tarde horario cupo limitado
+gratuito gratuita abierto abierta público pública invitamos invitación participar asistir
+compartir enviar correo teléfono dudas pregunta respuesta ayuda urgente apoyen necesitamos
+buscamos ofrecemos damos realizamos organizamos impartimos acompañamos promovemos
+""".split()
+
+# Topics of events, resources and forum threads, with the LFFAROC fractions they belong to.
+TOPICS = (
+    ("procuración de fondos", ("XVI",)), ("transparencia y rendición de cuentas", ("XVI",)),
+    ("contabilidad para organizaciones", ("XVI",)), ("cómo obtener la CLUNI", ("XVI",)),
+    ("donatarias autorizadas", ("XVI",)), ("elaboración de proyectos sociales", ("XVI",)),
+    ("comunicación digital para OSC", ("XVI",)), ("voluntariado", ("XVI", "III")),
+    ("prevención de la violencia de género", ("VI",)), ("equidad de género", ("VI",)),
+    ("derechos de las mujeres", ("VI", "IX")), ("refugio para mujeres", ("VI", "I")),
+    ("derechos humanos", ("IX",)), ("asesoría jurídica gratuita", ("IV", "IX")),
+    ("derechos de la niñez", ("IX", "I")), ("crianza positiva", ("I",)),
+    ("inclusión de personas con discapacidad", ("VII",)), ("lengua de señas mexicana", ("VII",)),
+    ("autismo y familias", ("VII",)), ("salud mental comunitaria", ("XI",)),
+    ("prevención de la diabetes", ("XI",)), ("detección del cáncer de mama", ("XI",)),
+    ("nutrición infantil", ("XI", "II")), ("comedor comunitario", ("II",)),
+    ("banco de alimentos", ("II",)), ("personas migrantes", ("IX", "I")),
+    ("pueblos indígenas", ("V",)), ("lengua otomí", ("V", "XIII")),
+    ("artesanas mazahuas", ("V", "XIV")), ("reforestación", ("XII",)),
+    ("cuidado del agua", ("XII",)), ("huertos urbanos", ("XII", "VIII")),
+    ("separación de residuos", ("XII",)), ("adopción responsable de animales", ("XII",)),
+    ("protección civil", ("XV",)), ("primeros auxilios", ("XV", "XI")),
+    ("deporte comunitario", ("X",)), ("ligas de fútbol juvenil", ("X",)),
+    ("recuperación de espacios públicos", ("XVIII",)), ("seguridad vecinal", ("XVIII",)),
+    ("prevención de adicciones", ("XVIII", "XI")), ("fomento a la lectura", ("XIII",)),
+    ("talleres de música y teatro", ("XIII",)), ("ferias de ciencia", ("XIII",)),
+    ("economía solidaria", ("XIV", "VIII")), ("mujeres emprendedoras", ("XIV", "VI")),
+    ("cajas de ahorro comunitarias", ("XIV",)), ("participación ciudadana", ("III",)),
+    ("presupuesto participativo", ("III",)), ("derechos de los consumidores", ("XVII",)),
+    ("personas mayores", ("I",)), ("juventudes", ("X", "XIII")),
+)
+EVENT_KINDS = ("Taller", "Curso", "Foro", "Conversatorio", "Jornada", "Feria", "Capacitación",
+               "Seminario", "Diplomado", "Webinar", "Encuentro regional", "Mesa de trabajo")
+RESOURCE_KINDS = ("Manual", "Guía", "Cuaderno de trabajo", "Informe", "Boletín", "Infografía",
+                  "Presentación", "Video", "Ciudadanía Activa", "Manual de Visibilidad",
+                  "Material de capacitación", "Memoria")
+TOPIC_OPENINGS = ("¿Alguien sabe sobre {t}?", "Duda sobre {t}", "Busco apoyo para {t}",
+                  "Convocatoria: {t}", "Compartimos experiencia en {t}",
+                  "¿Dónde hay talleres de {t}?", "Buscamos voluntarios para {t}",
+                  "Recomendaciones de {t}", "Propuesta de red para {t}", "Ayuda con {t}")
+VENUES = ("la Casa de Cultura", "el auditorio municipal", "la biblioteca pública",
+          "el salón de usos múltiples", "la explanada del palacio municipal", "el DIF municipal",
+          "la Universidad Autónoma del Estado de México", "línea (transmisión en vivo)")
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre")
+
+TYPO_SWAPS = (("c", "s"), ("s", "z"), ("z", "s"), ("v", "b"), ("b", "v"), ("ll", "y"),
+              ("y", "ll"), ("ci", "si"), ("qu", "k"), ("h", ""), ("ó", "o"), ("á", "a"),
+              ("í", "i"), ("é", "e"), ("ñ", "n"), ("x", "j"), ("g", "j"))
+
+
+def typo(rng: random.Random, word: str, keep_first: bool = True) -> str:
+    """A typo people make: a Spanish spelling confusion, a dropped, doubled or swapped letter."""
+    start = 1 if keep_first and len(word) > 1 else 0
+    roll = rng.random()
+    if roll < 0.45:
+        options = [(a, b) for a, b in TYPO_SWAPS if a in word[start:]]
+        if options:
+            a, b = rng.choice(options)
+            at = word.index(a, start)
+            return word[:at] + b + word[at + len(a):]
+    if len(word) - start < 2:
+        return word + word[-1]
+    at = rng.randrange(start, len(word) - 1)
+    if roll < 0.7:
+        return word[:at] + word[at + 1:]
+    if roll < 0.85:
+        return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    return word[:at] + word[at] + word[at:]
+
+
+def inflections(word: str) -> list[str]:
+    """Plural and gender variants, roughly: enough for a realistic lexicon."""
+    out = []
+    if word[-1] in "aeiouáéó":
+        out.append(word + "s")
+    elif word[-1] in "lrndz":
+        out.append((word[:-1] + "c" if word[-1] == "z" else word) + "es")
+    if word.endswith("o"):
+        out += [word[:-1] + "a", word[:-1] + "as"]
+    if word.endswith("ción"):
+        out.append(word[:-4] + "ciones")
+    if word.endswith("ar") or word.endswith("er") or word.endswith("ir"):
+        stem = word[:-2]
+        out += [stem + ending for ending in ("amos", "an", "ó", "ando", "ado", "ada")]
+    return out
+
+
+class Vocabulary:
+    """Words with Zipf-like frequencies: rank r is drawn with weight 1 / (r + 2.7) ** 1.07."""
+
+    def __init__(self, rng: random.Random, extra: list[str], tail: int = 60_000):
+        ranked: list[str] = list(dict.fromkeys(w.lower() for w in COMMON + DOMAIN))
+        harvested = [w.lower() for w in extra]
+        middle = list(dict.fromkeys(harvested + [v for w in ranked[150:] for v in inflections(w)]))
+        rng.shuffle(middle)
+        ranked += [w for w in middle if w not in set(ranked)]
+        seen = set(ranked)
+        tail_words: list[str] = []
+        base = [w for w in ranked if len(w) >= 4]
+        while len(tail_words) < tail:  # users' typos and one-off words: the long tail
+            word = typo(rng, rng.choice(base), keep_first=rng.random() < 0.8)
+            if rng.random() < 0.2:
+                word = typo(rng, word)
+            if word not in seen:
+                seen.add(word)
+                tail_words.append(word)
+        self.words = ranked + tail_words
+        weights = [1 / (rank + 2.7) ** 1.07 for rank in range(len(self.words))]
+        total, running, self.cum = sum(weights), 0.0, []
+        for weight in weights:
+            running += weight / total
+            self.cum.append(running)
+        self.rng = rng
+
+    def text(self, n: int) -> str:
+        return " ".join(self.rng.choices(self.words, cum_weights=self.cum, k=n))
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+@dataclass
+class Corpus:
+    docs: list[tuple[str, int, dict]] = field(default_factory=list)  # (kind, object id, doc)
+    names: dict[str, str] = field(default_factory=dict)  # INEGI code -> municipality name
+    seconds: float = 0.0
+
+
+def organization_documents(app, count: int, rng_seed: str) -> tuple[list, dict[str, str]]:
+    """``count`` validated OSCs as ``flask seed-scale`` makes them, as search documents."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from community.core.models import ActivityArea
+    from community.core.sanitize import plain_text
+    from community.core.timeutil import utcnow
+    from community.extensions import db
+    from community.profiles import demo
+    from community.profiles.cli import ScaleBuilder
+    from community.profiles.fields import POPULATIONS
+
+    with app.app_context():
+        places = demo.places_from_catalogue()
+        names = {p.code: p.name for p in places}
+        areas = {a.fraction: a.name for a in db.session.scalars(select(ActivityArea))}
+        with force_locale("es_MX"):
+            populations = {key: str(label) for key, label in POPULATIONS.items()}
+    builder = ScaleBuilder(random.Random(rng_seed), places, 1, set())
+    plain: dict[str | None, str] = {}
+
+    def text_of(html: str | None) -> str:
+        if html not in plain:
+            plain[html] = plain_text(html) if html else ""
+        return plain[html]
+
+    docs, now = [], utcnow()
+    while len(docs) < count:
+        for row, fractions, pops, served in builder.batch(2000, now):
+            if row["status"] != "validated" or len(docs) >= count:
+                continue
+            home = names.get(row["municipality_code"]) or row["other_state"] or ""
+            body = " ".join(filter(None, [
+                text_of(row["mission_html"]), text_of(row["social_object_html"]),
+                row["legal_name"], " ".join(areas[f] for f in fractions),
+                " ".join(populations[p] for p in pops if p in populations)]))
+            docs.append(("organization", len(docs) + 1, {
+                "title": row["name"], "body": body,
+                "place": " ".join(dict.fromkeys([home, *(names.get(c, "") for c in served)])),
+                "municipality": row["municipality_code"] or "", "areas": ",".join(fractions),
+                "year": str(row["constituted_on"].year), "url": f"/osc/{row['slug']}"}))
+    return docs, names
+
+
+def other_documents(rng: random.Random, vocabulary: Vocabulary, names: dict[str, str],
+                    counts: dict[str, int]) -> list[tuple[str, int, dict]]:
+    """Events, library resources, forum topics and their posts."""
+    codes = sorted(names)
+    # Big municipalities host more: weight by rank in a fixed shuffled order, Zipf-like.
+    order = codes[:]
+    random.Random(SEED).shuffle(order)
+    cum, running = [], 0.0
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(order))]
+    for weight in weights:
+        running += weight / sum(weights)
+        cum.append(running)
+
+    def municipality() -> str:
+        return rng.choices(order, cum_weights=cum)[0]
+
+    def sentence(topic: str, place: str) -> str:
+        return rng.choice((
+            f"Te invitamos a participar en la jornada de {topic} en {place}.",
+            f"Compartimos materiales sobre {topic} para organizaciones de {place}.",
+            f"Buscamos organizaciones que trabajen {topic} en {place}.",
+            f"La sesión aborda {topic} con ejemplos de organizaciones del Estado de México.",
+            f"Gracias a todas las personas que participaron en el taller de {topic}.",
+            f"¿Alguna organización de {place} tiene experiencia en {topic}?",
+        ))
+
+    docs: list[tuple[str, int, dict]] = []
+    topics: list[str] = []
+    for number in range(1, counts["event"] + 1):
+        topic, fractions = rng.choice(TOPICS)
+        code = municipality()
+        place = names[code]
+        year = rng.randint(2016, 2026)
+        title = f"{rng.choice(EVENT_KINDS)} de {topic}" + (
+            f" en {place}" if rng.random() < 0.5 else "")
+        body = (f"{sentence(topic, place)} Se realizará el {rng.randint(1, 28)} de "
+                f"{rng.choice(MONTHS)} de {year} en {rng.choice(VENUES)} de {place}. "
+                f"{vocabulary.text(rng.randint(40, 90))}. Cupo limitado; registro en línea.")
+        docs.append(("event", number, {
+            "title": title, "body": body, "place": place, "municipality": code,
+            "areas": ",".join(fractions), "year": str(year), "url": f"/eventos/{number}"}))
+    for number in range(1, counts["resource"] + 1):
+        topic, fractions = rng.choice(TOPICS)
+        year = rng.randint(2010, 2026)
+        title = f"{rng.choice(RESOURCE_KINDS)}: {topic}"
+        body = (f"{sentence(topic, 'el Estado de México')} "
+                f"{vocabulary.text(rng.randint(60, 140))}.")
+        docs.append(("resource", number, {
+            "title": title, "body": body, "areas": fractions[0], "year": str(year),
+            "url": f"/biblioteca/{number}"}))
+    for number in range(1, counts["topic"] + 1):
+        topic, _fractions = rng.choice(TOPICS)
+        code = municipality() if rng.random() < 0.5 else ""
+        place = names.get(code, "el Estado de México")
+        title = rng.choice(TOPIC_OPENINGS).format(t=topic)
+        topics.append(title)
+        body = f"{sentence(topic, place)} {vocabulary.text(rng.randint(30, 120))}"
+        docs.append(("topic", number, {
+            "title": title, "body": body, "place": names.get(code, ""), "municipality": code,
+            "year": str(rng.randint(2018, 2026)), "url": f"/foros/temas/{number}"}))
+    for number in range(1, counts["post"] + 1):
+        thread = rng.randrange(len(topics)) if topics else 0
+        code = municipality() if rng.random() < 0.4 else ""
+        body = vocabulary.text(rng.randint(15, 90))
+        if rng.random() < 0.3:
+            topic, _fractions = rng.choice(TOPICS)
+            body = f"{sentence(topic, names.get(code, 'mi municipio'))} {body}"
+        docs.append(("post", number, {
+            "title": topics[thread] if topics else "", "body": body,
+            "place": names.get(code, ""), "municipality": code,
+            "year": str(rng.randint(2018, 2026)),
+            "url": f"/foros/temas/{thread + 1}#mensaje-{number}"}))
+    return docs
+
+
+def make_corpus(app, scale: float) -> Corpus:
+    started = time.perf_counter()
+    rng = random.Random(SEED)
+    orgs, names = organization_documents(app, max(1, round(ORGS * scale)), f"{SEED}:0")
+    extra = [w for _k, _i, d in orgs[:3000] for w in re.findall(r"\w+", d["body"])]
+    extra += [w for name in names.values() for w in re.findall(r"\w+", name)]
+    vocabulary = Vocabulary(rng, extra, tail=max(1000, round(60_000 * scale)))
+    counts = {kind: max(1, round(n * scale)) for kind, n in OTHERS.items()}
+    docs = orgs + other_documents(rng, vocabulary, names, counts)
+    return Corpus(docs, names, time.perf_counter() - started)
+
+
+# ----------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    kind: str  # "one word", "several words", "typo", "filtered"
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+ONE_WORD = ("mujeres", "reforestación", "cluni", "donatarias", "voluntarios", "taller",
+            "convocatoria", "transparencia", "discapacidad", "salud", "migrantes", "indígenas",
+            "becas", "contabilidad", "congreso", "autismo", "diabetes", "comedor", "adopción",
+            "lectura", "fútbol", "huertos", "violencia", "jurídica", "capacitaciones",
+            "niñez", "juventudes", "otomí", "mazahua", "refugio", "albergue", "despensas",
+            "microcréditos", "emprendedoras", "sismo", "observatorio", "presupuesto",
+            "consumidores", "nutrición", "terapia")
+PLACES = ("Toluca", "Ecatepec", "Nezahualcóyotl", "nezahualcoyotl", "Naucalpan",
+          "Chimalhuacán", "Cuautitlán Izcalli", "Tecámac", "Zumpango", "Metepec", "Texcoco",
+          "Tlalnepantla", "Chalco", "Ixtapaluca", "Tultitlán", "Atlacomulco", "Valle de Bravo",
+          "Tejupilco", "Huixquilucan", "Coacalco")
+SEVERAL_WORDS = (
+    "taller de procuración de fondos", "asesoría jurídica gratuita", "comedor comunitario",
+    "red de mujeres de ecatepec", "cómo obtener la cluni", "apoyo a mujeres en ecatepec",
+    "comedor comunitario en toluca", "talleres de lectura para niños",
+    "refugio para mujeres que viven violencia", "procuracion de fondos",
+    "derechos humanos", "equidad de género", "medio ambiente", "protección civil",
+    "personas mayores", "pueblos indígenas", "lengua de señas", "banco de alimentos",
+    "casa del migrante", "salud mental", "prevención de adicciones", "huertos urbanos toluca",
+    "cuidado del agua", "separación de residuos", "primeros auxilios", "ligas de fútbol",
+    "recuperación de espacios públicos", "economía solidaria", "cajas de ahorro",
+    "participación ciudadana", "donatarias autorizadas sat", "recibos deducibles",
+    "informe anual de transparencia", "manual de visibilidad", "ciudadanía activa",
+    "congreso estatal de osc", "voluntarios para reforestación", "becas para jóvenes",
+    "detección de cáncer de mama", "terapia de lenguaje", "adopción de perros y gatos",
+    "fundación para la niñez", "colectivo tierra viva", "centro de derechos humanos",
+    "jornada de vacunación", "convocatoria coinversión social", "elaboración de proyectos",
+    "comunicación digital redes sociales", "mujeres emprendedoras de nezahualcóyotl",
+    "artesanas mazahuas")
+TYPOS = ("toluka", "ecatepek", "nezahualcoyot", "chimalhuakan", "naucalpam", "migrantez",
+         "derechos umanos", "discapasidad", "reforestasion", "capasitacion", "voluntaryos",
+         "procuracion de fondoz", "comedor comunitaryo", "transparensia", "donatarias autorisadas",
+         "violensia de genero", "asesoria juridika", "juventudez", "biblioteka", "autizmo")
+FILTERS = ((("kind", "organization"),), (("kind", "event"),), (("kind", "resource"),),
+           (("kind", "topic"),), (("kind", "post"),), (("municipality", "15106"),),
+           (("municipality", "15033"),), (("municipality", "15058"),), (("area", "VI"),),
+           (("area", "IX"),), (("area", "XII"),), (("year", "2024"),), (("year", "2025"),),
+           (("kind", "event"), ("municipality", "15106")),
+           (("kind", "organization"), ("area", "VI")),
+           (("kind", "organization"), ("municipality", "15058"), ("area", "XIII")))
+
+
+def make_queries(count: int, seed: str) -> list[Query]:
+    """A mix: 25 % one word or a place, 25 % several words, 20 % typos (those of the list
+    and fresh ones), 30 % any of those with facet filters."""
+    rng = random.Random(seed)
+    single = [Query(w, "one word") for w in ONE_WORD + PLACES]
+    several = [Query(q, "several words") for q in SEVERAL_WORDS]
+    typos = [Query(q, "typo") for q in TYPOS]
+    typos += [Query(typo(rng, w), "typo") for w in rng.sample(ONE_WORD, 20)]
+    plain = single + several + typos
+    chosen = (rng.sample(single, round(count * 0.25)) + rng.sample(several, round(count * 0.25))
+              + rng.sample(typos, round(count * 0.20)))
+    while len(chosen) < count:
+        base = rng.choice(plain)
+        chosen.append(Query(base.text, "filtered", rng.choice(FILTERS)))
+    rng.shuffle(chosen)
+    return chosen[:count]
+
+
+# ----------------------------------------------------------------------------- engines
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def build_whoosh(corpus: Corpus, folder: Path, procs: int) -> tuple[object, float]:
+    """``procs=1`` is how ``flask search reindex`` builds (one process, 128 MB, one segment);
+    more processes write one segment each and skip the final merge, which is most of the
+    difference in time (see README.md)."""
+    from whoosh import index as whoosh_index
+
+    from community.search.schema import build_schema, prepare_document
+
+    started = time.perf_counter()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    if procs > 1:
+        writer = ix.writer(procs=procs, limitmb=128, multisegment=True)
+    else:
+        writer = ix.writer(procs=1, limitmb=128)
+    try:
+        for number, (kind, object_id, doc) in enumerate(corpus.docs, 1):
+            writer.add_document(**prepare_document(kind, object_id, doc))
+            if number % 25_000 == 0:
+                print(f"    {number:>7} documents, {time.perf_counter() - started:5.0f} s",
+                      flush=True)
+        print("    commit…", flush=True)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return ix, time.perf_counter() - started
+
+
+def build_fts5(corpus: Corpus, path: Path) -> tuple[sqlite3.Connection, float]:
+    started = time.perf_counter()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, kind UNINDEXED, "
+                 "municipality UNINDEXED, areas UNINDEXED, year UNINDEXED, "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    with conn:
+        conn.executemany(
+            "INSERT INTO docs (title, body, kind, municipality, areas, year) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            ((d.get("title", ""), " ".join(filter(None, (d.get("body"), d.get("place")))),
+              kind, d.get("municipality", ""), d.get("areas", ""), d.get("year", ""))
+             for kind, _object_id, d in corpus.docs))
+        conn.execute("INSERT INTO docs (docs) VALUES ('optimize')")
+    return conn, time.perf_counter() - started
+
+
+FTS_FILTERS = {"kind": "kind = ?", "municipality": "municipality = ?",
+               "area": "(',' || areas || ',') LIKE ?", "year": "year = ?"}
+
+
+def fts5_search(conn: sqlite3.Connection, query: Query) -> int:
+    """The first 20 by bm25 and the count: the words ANDed, ORed when too few have all."""
+    from community.search.service import clean_query, query_words
+
+    words = [w.text for w in query_words(clean_query(query.text))]
+    if not words:
+        return 0
+    where = "".join(f" AND {FTS_FILTERS[name]}" for name, _value in query.filters)
+    params = [f"%,{v},%" if name == "area" else v for name, v in query.filters]
+    quoted = [f'"{w}"' for w in words]
+    total = 0
+    for joiner in (" ", " OR "):
+        match = joiner.join(quoted)
+        conn.execute(f"SELECT rowid, title FROM docs WHERE docs MATCH ?{where} "  # noqa: S608
+                     "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20", [match, *params]).fetchall()
+        total = conn.execute(f"SELECT count(*) FROM docs WHERE docs MATCH ?{where}",  # noqa: S608
+                             [match, *params]).fetchone()[0]
+        if total >= MIN_AND_HITS or len(words) == 1:
+            break
+    return total
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    return {"p50": percentile(times, 50), "p95": percentile(times, 95),
+            "p99": percentile(times, 99), "max": max(times), "mean": sum(times) / len(times)}
+
+
+def timed(run, queries: list[Query]) -> tuple[list[float], list[int]]:
+    times, totals = [], []
+    for query in queries:
+        started = time.perf_counter()
+        totals.append(run(query))
+        times.append((time.perf_counter() - started) * 1000)
+    return times, totals
+
+
+def by_kind(queries: list[Query], times: list[float]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[float]] = {}
+    for query, ms in zip(queries, times, strict=True):
+        groups.setdefault(query.kind, []).append(ms)
+    return {kind: {"n": len(values), **summary(values)} for kind, values in groups.items()}
+
+
+def commit_id() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, timeout=5,
+                              capture_output=True, text=True, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the 50,000 + 200,000 documents (1.0)")
+    parser.add_argument("--queries", type=int, default=QUERIES, help="queries (200)")
+    parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="index writer processes (default 2; 1 builds exactly as `flask "
+                             "search reindex` does: one segment, about 10 minutes at scale 1)")
+    parser.add_argument("--json", type=Path, help="where to write the results JSON")
+    args = parser.parse_args(argv)
+    if not 0 < args.scale <= 4 or args.queries < 10 or args.procs < 1:
+        parser.error("--scale must be in (0, 4], --queries at least 10, --procs at least 1")
+    return args
+
+
+def make_app(instance: Path):
+    from flask_migrate import upgrade
+
+    from community import create_app
+    from community.config import Config
+    from community.core.catalog import load_catalogues
+    from community.extensions import db
+
+    env = {"INSTANCE_DIR": str(instance), "SECRET_KEY": "search-bench-only",
+           "RATELIMIT_ENABLED": "false"}
+    app = create_app(Config(env))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_catalogues()
+        db.session.commit()
+    return app
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the temp folder goes too
+    import logging
+
+    logging.disable(logging.INFO)  # alembic's and the app's start-up chatter
+    from community.search.service import SearchService
+
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    ix = conn = service = None
+    try:
+        print(f"Working in {tmp}", flush=True)
+        app = make_app(tmp / "instance")
+        print(f"Generating documents (scale {args.scale})…", flush=True)
+        corpus = make_corpus(app, args.scale)
+        kinds = Counter(kind for kind, _i, _d in corpus.docs)
+        words = sum(len(d.get("body", "").split()) for _k, _i, d in corpus.docs)
+        print(f"  {len(corpus.docs):,} documents ({dict(kinds)}), {words:,} body words, "
+              f"{corpus.seconds:.1f} s", flush=True)
+
+        print("Building the Whoosh index…", flush=True)
+        (tmp / "whoosh").mkdir()
+        ix, whoosh_build = build_whoosh(corpus, tmp / "whoosh", args.procs)
+        whoosh_size = folder_size(tmp / "whoosh")
+        reader = ix.reader()
+        segments = len(reader.leaf_readers())
+        reader.close()
+        print(f"  {whoosh_build:.1f} s, {whoosh_size / 1e6:.0f} MB, {segments} segment(s)",
+              flush=True)
+
+        print("Building SQLite FTS5…", flush=True)
+        conn, fts_build = build_fts5(corpus, tmp / "fts5.db")
+        fts_size = (tmp / "fts5.db").stat().st_size
+        print(f"  {fts_build:.1f} s, {fts_size / 1e6:.0f} MB", flush=True)
+        corpus.docs.clear()  # the documents are in both indexes now
+
+        queries = make_queries(args.queries, f"{SEED}:queries")
+        warmup = [Query(w, "warm-up") for w in ("organizaciones", "apoyo", "talleres", "Lerma",
+                                                "agua", "familias", "jornada", "escuela")]
+        warmup += make_queries(WARMUP_QUERIES, f"{SEED}:warmup")[: WARMUP_QUERIES - len(warmup)]
+        service = SearchService(lambda: ix)
+
+        def whoosh_run(query: Query) -> int:
+            results = service.search(query.text, per_page=PER_PAGE, **dict(query.filters))
+            assert results.available
+            return results.total
+
+        print(f"Querying: {len(warmup)} warm-up queries, then {len(queries)} measured…",
+              flush=True)
+        first_started = time.perf_counter()
+        whoosh_run(warmup[0])
+        cold_ms = (time.perf_counter() - first_started) * 1000
+        timed(whoosh_run, warmup[1:])
+        whoosh_times, whoosh_totals = timed(whoosh_run, queries)
+        fts_run = lambda query: fts5_search(conn, query)  # noqa: E731
+        timed(fts_run, warmup)
+        fts_times, fts_totals = timed(fts_run, queries)
+    finally:
+        if service is not None:
+            service.close()
+        if conn is not None:
+            conn.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    whoosh_summary, fts_summary = summary(whoosh_times), summary(fts_times)
+    met = whoosh_summary["p95"] < P95_TARGET_MS
+    zero_whoosh = sum(1 for t in whoosh_totals if t == 0)
+    zero_fts = sum(1 for t in fts_totals if t == 0)
+    ratio50 = whoosh_summary["p50"] / fts_summary["p50"]
+    ratio95 = whoosh_summary["p95"] / fts_summary["p95"]
+    documents = sum(kinds.values())
+
+    print()
+    print(f"{documents:,} documents ({kinds['organization']:,} OSC + "
+          f"{documents - kinds['organization']:,} others), {len(queries)} queries")
+    print(f"{'':<26} {'build s':>8} {'size MB':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'max ms':>8} {'no hits':>8}")
+    label = f"Whoosh ({args.procs} proc, {segments} seg)"
+    print(f"{label:<26} {whoosh_build:8.1f} {whoosh_size / 1e6:8.0f} "
+          f"{whoosh_summary['p50']:8.1f} {whoosh_summary['p95']:8.1f} "
+          f"{whoosh_summary['p99']:8.1f} {whoosh_summary['max']:8.1f} {zero_whoosh:8}")
+    print(f"{'SQLite FTS5 (bm25)':<26} {fts_build:8.1f} {fts_size / 1e6:8.0f} "
+          f"{fts_summary['p50']:8.1f} {fts_summary['p95']:8.1f} {fts_summary['p99']:8.1f} "
+          f"{fts_summary['max']:8.1f} {zero_fts:8}")
+    print(f"Whoosh / FTS5: {ratio50:.1f}× at p50, {ratio95:.1f}× at p95. First query on a "
+          f"fresh searcher (cold): {cold_ms:.0f} ms.")
+    print("\nWhoosh by kind of query:")
+    whoosh_kinds, fts_kinds = by_kind(queries, whoosh_times), by_kind(queries, fts_times)
+    for kind, figures in sorted(whoosh_kinds.items()):
+        fts = fts_kinds[kind]
+        print(f"  {kind:<14} n={figures['n']:<3} p50 {figures['p50']:6.1f}  p95 "
+              f"{figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms   (FTS5 p50 "
+              f"{fts['p50']:5.1f}, p95 {fts['p95']:5.1f})")
+    slowest = sorted(zip(whoosh_times, queries, strict=True), key=lambda x: -x[0])[:5]
+    print("Slowest: " + "; ".join(f"{q.text!r}{dict(q.filters) or ''} {ms:.0f} ms"
+                                  for ms, q in slowest))
+    verdict = "MET" if met else "NOT MET"
+    print(f"\nTarget: p95 under {P95_TARGET_MS:.0f} ms at this size -> {verdict} "
+          f"(p95 {whoosh_summary['p95']:.1f} ms). Whole run {time.perf_counter() - started:.0f} s.")
+
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = args.json or RESULTS_DIR / f"search-{stamp}.json"
+    out.write_text(json.dumps({
+        "when": stamp, "commit": commit_id(), "host": platform.node(),
+        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version, "scale": args.scale, "documents": dict(kinds),
+        "body_words": words, "generation_s": round(corpus.seconds, 1),
+        "whoosh": {"build_s": round(whoosh_build, 1), "size_bytes": whoosh_size,
+                   "writer_procs": args.procs, "segments": segments,
+                   "cold_first_query_ms": round(cold_ms, 1),
+                   **{k: round(v, 2) for k, v in whoosh_summary.items()},
+                   "by_kind": whoosh_kinds, "queries_without_hits": zero_whoosh},
+        "fts5": {"build_s": round(fts_build, 1), "size_bytes": fts_size,
+                 **{k: round(v, 2) for k, v in fts_summary.items()},
+                 "by_kind": fts_kinds, "queries_without_hits": zero_fts},
+        "ratio_p50": round(ratio50, 2), "ratio_p95": round(ratio95, 2),
+        "target_p95_ms": P95_TARGET_MS, "target_met": met,
+        "queries": [{"q": q.text, "kind": q.kind, "filters": dict(q.filters),
+                     "whoosh_ms": round(w, 2), "whoosh_total": wt,
+                     "fts5_ms": round(f, 2), "fts5_total": ft}
+                    for q, w, wt, f, ft in zip(queries, whoosh_times, whoosh_totals, fts_times,
+                                               fts_totals, strict=True)],
+    }, ensure_ascii=False, indent=1) + "\n")
+    print(f"Results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
