@@ -255,3 +255,14 @@ def make_org(db, make_user, staff):
         return org
 
     return factory
+
+
+@pytest.fixture
+def make_osc(make_org):
+    """``make_org`` with positional name, municipality and areas, for compact sample data."""
+
+    def factory(name, municipality="15106", areas=("IX",), status="validated", **fields):
+        return make_org(name=name, municipality=municipality, activities=areas, status=status,
+                        **fields)
+
+    return factory

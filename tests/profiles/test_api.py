@@ -2,32 +2,8 @@
 
 import pytest
 
-from community.profiles import services
 from community.profiles.queries import PUBLIC_COLUMNS
 from tests.conftest import sign_in
-
-
-@pytest.fixture
-def make_osc(db, make_user):
-    """An OSC registered through the real service by a confirmed admin, then decided by staff."""
-    staff = make_user(role="staff", email="personal-api@edomex.mx")
-
-    def factory(name, municipality="15106", areas=("IX",), status="validated", **fields):
-        admin = make_user()
-        org = services.register(admin, {"name": name, "municipality_code": municipality,
-                                         "activities": list(areas), **fields})
-        db.session.flush()
-        if status in ("validated", "inactive"):
-            services.validate(staff, org)
-        if status == "rejected":
-            services.reject(staff, org, "Faltan datos del acta.")
-        if status == "inactive":
-            services.deactivate(staff, org, "Dejó de operar.")
-        db.session.commit()
-        org.admin = admin
-        return org
-
-    return factory
 
 
 @pytest.fixture

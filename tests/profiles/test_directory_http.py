@@ -13,31 +13,6 @@ from community.profiles.queries import PER_PAGE
 
 
 @pytest.fixture
-def make_osc(db, make_user):
-    """An OSC registered through the real service by a confirmed admin, then decided by staff.
-
-    ``status``: validated (default), pending, rejected or inactive.
-    """
-    staff = make_user(role="staff", email="personal-directorio@edomex.mx")
-
-    def factory(name, municipality="15106", areas=("IX",), status="validated", **fields):
-        admin = make_user()
-        org = services.register(admin, {"name": name, "municipality_code": municipality,
-                                         "activities": list(areas), **fields})
-        db.session.flush()
-        if status in ("validated", "inactive"):
-            services.validate(staff, org)
-        if status == "rejected":
-            services.reject(staff, org, "Faltan datos del acta.")
-        if status == "inactive":
-            services.deactivate(staff, org, "Dejó de operar.")
-        db.session.commit()
-        return org
-
-    return factory
-
-
-@pytest.fixture
 def sample(make_osc):
     """Three validated OSCs and one of each status that must never be public."""
     return {
