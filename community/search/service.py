@@ -195,7 +195,7 @@ def _as_int(value, default: int, low: int, high: int) -> int:
 class MarkFormatter(highlight.Formatter):
     """Escapes everything; only the matched words come back wrapped in <mark>."""
 
-    between = " … "
+    between = " "  # each passage already marks its own cuts with "…"
 
     def _text(self, text):
         return str(escape(text))
