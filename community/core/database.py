@@ -5,6 +5,8 @@ Reads (GET/HEAD requests) begin DEFERRED so they never wait for a writer.
 """
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -15,6 +17,17 @@ _read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
 
 def mark_read_only(value: bool) -> None:
     _read_only.set(value)
+
+
+@contextmanager
+def transaction_kind(read_only: bool) -> Iterator[None]:
+    """Transactions begun inside begin DEFERRED (reads) or IMMEDIATE (writes); the caller's
+    own setting comes back afterwards."""
+    token = _read_only.set(read_only)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
 
 
 @event.listens_for(Engine, "connect")

@@ -11,6 +11,7 @@ import logging
 from flask import Blueprint, Flask
 from sqlalchemy import inspect
 
+from community.core.database import transaction_kind
 from community.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def _drain_leftovers(app: Flask) -> None:
     from community.search.models import SearchOutbox
 
     try:
-        with app.app_context(), index.transaction_kind(True):
+        with app.app_context(), transaction_kind(True):
             if not inspect(db.engine).has_table(SearchOutbox.__tablename__):
                 return  # before `flask db upgrade`
             if index.open_index() is None and not index.reindex_running():

@@ -35,7 +35,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import KEYWORD, STORED
 from whoosh.query import Or, Prefix, Term
 
-from community.core import database
+from community.core.database import transaction_kind
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.search import registry
@@ -306,17 +306,6 @@ def prepare(kind: str, object_id, documents: list[dict], schema) -> list[dict]:
 
 def documents_for(kind: registry.SearchKind, row, schema) -> list[dict]:
     return prepare(kind.name, primary_key(row), kind.documents(row), schema)
-
-
-@contextmanager
-def transaction_kind(read_only: bool) -> Iterator[None]:
-    """SQLite transactions begun inside begin DEFERRED (reads) or IMMEDIATE (writes); the
-    request's own setting comes back afterwards."""
-    token = database._read_only.set(read_only)
-    try:
-        yield
-    finally:
-        database._read_only.reset(token)
 
 
 @contextmanager

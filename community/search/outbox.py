@@ -22,6 +22,7 @@ from sqlalchemy import delete, event, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from community.core.database import transaction_kind
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.search import index, registry
@@ -151,7 +152,7 @@ def _drain(deadline: float | None, reindexing: bool | None) -> int:
     cursor = int((marker or {}).get("applied", 0)) if reindexing else 0
     applied = 0
     while deadline is None or time.monotonic() < deadline:
-        with index.transaction_kind(True):
+        with transaction_kind(True):
             rows = db.session.execute(
                 select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.object_id)
                 .where(SearchOutbox.id > cursor).order_by(SearchOutbox.id).limit(BATCH_SIZE)
@@ -168,7 +169,7 @@ def _drain(deadline: float | None, reindexing: bool | None) -> int:
         if reindexing:
             index.write_reindex_marker({**(marker or {}), "applied": cursor})
         elif done:
-            with index.transaction_kind(False):
+            with transaction_kind(False):
                 db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(done)))
                 db.session.commit()
         applied += len(done)
