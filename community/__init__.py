@@ -94,6 +94,7 @@ def select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from community import main
     from community.accounts import bp as accounts_bp
+    from community.events import bp as events_bp
     from community.profiles import bp as profiles_bp
     from community.staff import bp as staff_bp
 
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(events_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
 

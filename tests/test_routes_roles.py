@@ -10,8 +10,11 @@ separately on every POST route.
 
 import pytest
 
+from community.events import services as events
 from community.profiles import services as registry
 from tests.conftest import PASSWORD, sign_in
+from tests.events.conftest import event_form
+from tests.events.route_table import EVENTS_POST_DATA, EVENTS_ROUTES
 
 SITE_ROLES = ("anonymous", "citizen", "staff", "admin")
 OSC_ROLES = ("osc_member", "osc_admin", "other_osc_admin")
@@ -99,6 +102,7 @@ ROUTES = {
     "profiles.api_list": ("GET", "/api/v1/osc", EVERYONE_200),
     "profiles.api_detail": ("GET", "/api/v1/osc/{org}", EVERYONE_200),
 }
+ROUTES.update(EVENTS_ROUTES)
 
 # Valid bodies for POST routes whose success needs more than an empty form.
 POST_DATA = {
@@ -108,6 +112,7 @@ POST_DATA = {
     "staff.decide_organization": {"decision": "validate"},
     "staff.decide_change": {"decision": "approve"},
     "profiles.member_role": {"role": "member"},
+    **EVENTS_POST_DATA,
 }
 
 
@@ -138,7 +143,21 @@ def world(db, make_user):
         "legal_name": "Nueva Razón A.C."})
     db.session.commit()
     return {"people": people, "org": orgs["org"].slug, "membership": membership.id,
-            "change": change.id, "other": make_user(email="otra@ejemplo.mx").id}
+            "change": change.id, "other": make_user(email="otra@ejemplo.mx").id,
+            **_events_world(db, staff, people, orgs["org"])}
+
+
+def _events_world(db, staff, people, org) -> dict:
+    event = events.create_event(staff, event_form(title="Taller del personal"))
+    events.publish(staff, event)
+    osc_event = events.create_event(people["osc_admin"], event_form(title="Taller de la OSC"),
+                                    org)
+    events.publish(people["osc_admin"], osc_event)
+    draft = events.create_event(staff, event_form(title="Borrador del personal"))
+    registration = events.register(people["osc_member"], event)
+    db.session.commit()
+    return {"event": event.slug, "osc_event": osc_event.slug, "draft": draft.slug,
+            "registration": registration.id, "ticket": registration.ticket}
 
 
 def _url(endpoint: str, world: dict) -> str:

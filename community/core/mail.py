@@ -18,8 +18,12 @@ from community.extensions import db, mail
 log = logging.getLogger(__name__)
 
 
-def send_template(to: str, subject, template: str, locale: str | None = None, **context) -> None:
-    """Render ``templates/mail/<template>.txt`` and send it once the transaction commits."""
+def send_template(to: str, subject, template: str, locale: str | None = None,
+                  attachments: tuple = (), **context) -> None:
+    """Render ``templates/mail/<template>.txt`` and send it once the transaction commits.
+
+    ``attachments``: ``(filename, content_type, data)`` triples (an .ics, a QR code image).
+    """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         message = Message(
@@ -27,6 +31,8 @@ def send_template(to: str, subject, template: str, locale: str | None = None, **
             recipients=[to],
             body=render_template(f"mail/{template}.txt", **context),
         )
+    for filename, content_type, data in attachments:
+        message.attach(filename, content_type, data)
     app = current_app._get_current_object()
     call_after_commit(db.session(), lambda: _deliver(app, message))
 

@@ -1,0 +1,77 @@
+"""In-app notifications, the one way every module tells a person that something happened.
+
+Modules call :func:`notify` inside their transaction; the rows commit (or roll back) with the
+act, and the live push to the person's ``user:<id>`` Socket.IO room happens only after commit.
+"""
+
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+
+from community.core.aftercommit import call_after_commit
+from community.core.errors import NotFound
+from community.core.models import Notification
+from community.core.permissions import require_signed_in
+from community.core.timeutil import utcnow
+from community.extensions import db, socketio
+
+MAX_MESSAGE = 400
+
+
+def notify(users: Iterable, kind: str, message, url: str | None = None) -> list[Notification]:
+    """Add one notification per distinct active user; ``message`` may be a lazy string, so
+    each person reads it in their own language."""
+    seen: set[int] = set()
+    created = []
+    default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        with force_locale(user.locale or default_locale):
+            text = str(message)[:MAX_MESSAGE]
+        created.append(Notification(user_id=user.id, kind=kind, message=text, url=url))
+    db.session.add_all(created)
+    if created:
+        payloads = [(n.user_id, n.message, n.url) for n in created]
+        call_after_commit(db.session(), lambda: _push(payloads))
+    return created
+
+
+def _push(payloads: list[tuple[int, str, str | None]]) -> None:
+    """Live delivery is a courtesy: the notification is already saved, so a broken socket
+    server must not turn into an error for whoever acted."""
+    for user_id, message, url in payloads:
+        try:
+            socketio.emit("notification", {"message": message, "url": url},
+                          to=f"user:{user_id}")
+        except Exception:  # noqa: BLE001 - see docstring
+            current_app.logger.warning("live notification to user %s failed", user_id)
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def for_user(actor, page: int = 1, per_page: int = 30):
+    require_signed_in(actor)
+    stmt = (select(Notification).where(Notification.user_id == actor.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def mark_read(actor, notification_id: int | None = None) -> int:
+    """Mark one notification (or all of them) read; only the owner's rows are touched."""
+    require_signed_in(actor)
+    stmt = update(Notification).where(Notification.user_id == actor.id,
+                                      Notification.read_at.is_(None))
+    if notification_id is not None:
+        if db.session.get(Notification, notification_id) is None:
+            raise NotFound()
+        stmt = stmt.where(Notification.id == notification_id)
+    return db.session.execute(stmt.values(read_at=utcnow())).rowcount

@@ -1,0 +1,8 @@
+"""Events: calendar, registration with a waiting list, attendance, certificates, iCalendar."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)
+
+# The routes register themselves on bp when their modules are imported.
+from community.events import models, views  # noqa: E402, F401
