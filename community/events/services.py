@@ -34,7 +34,8 @@ MAX_CAPACITY = 100_000
 MAX_HOURS = 500
 TEXT_LIMITS = {"title": 200, "summary": 300, "venue": 200, "address": 250}
 LONG_TEXT_LIMITS = {"description": 20_000, "speakers": 5_000}
-RESERVED_SLUGS = {"calendario", "nuevo", "mis-registros", "mes", "personal"}
+RESERVED_SLUGS = {"calendario", "nuevo", "mis-registros", "mes", "personal", "gestion",
+                  "asistencia", "registro", "mi-calendario"}
 ACTIVE = ("confirmed", "waitlisted")
 
 

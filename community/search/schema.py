@@ -5,7 +5,9 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from community.search.analysis import folding_analyzer, spanish_analyzer
 
 # Bumped when the schema or the analyzers change: `flask search check` then asks for a reindex.
-SCHEMA_VERSION = 1
+# 2: no word positions (``phrase=False``): nothing asks for a phrase, snippets re-read the
+#    stored text, and positions were most of every block of postings read per query.
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -14,10 +16,11 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True),  # "<kind>:<primary key>"
         kind=ID(stored=True),
         object_id=STORED,
-        title=TEXT(analyzer=spanish, stored=True, field_boost=3.0),
-        body=TEXT(analyzer=spanish, stored=True),
-        place=TEXT(analyzer=spanish, field_boost=2.0),  # municipality name(s)
-        words=TEXT(analyzer=folding, spelling=True),  # title + body + place, unstemmed
+        title=TEXT(analyzer=spanish, stored=True, field_boost=3.0, phrase=False),
+        body=TEXT(analyzer=spanish, stored=True, phrase=False),
+        place=TEXT(analyzer=spanish, field_boost=2.0, phrase=False),  # municipality name(s)
+        # title + body + place, unstemmed: typo tolerance and suggestions
+        words=TEXT(analyzer=folding, spelling=True, phrase=False),
         municipality=ID(stored=True),  # INEGI code, the facet
         areas=KEYWORD(stored=True, commas=True),  # LFFAROC fractions, the facet
         year=ID(stored=True),  # the facet
