@@ -1,0 +1,63 @@
+"""My notices (``/cuenta/avisos``): the page every module's notifications lead to, and the
+unread count the header shows.
+
+The services in ``community.core.notifications`` touch only the signed-in person's rows; a
+notification of someone else answers 404 here, never a redirect to its link, so its link
+does not leak either.
+"""
+
+from flask import g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.accounts import bp
+from community.core import notifications
+from community.core.errors import NotFound
+from community.core.models import Notification
+from community.core.urls import safe_next
+from community.extensions import db
+
+PER_PAGE = 30
+
+
+@bp.app_context_processor
+def _unread_notifications():
+    """``unread_notifications()`` for the header badge: a function, so pages that do not show
+    the badge (and anonymous visitors) never run the count, and a page runs it once."""
+
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = notifications.unread_count(current_user)
+        return g.unread_notifications
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.route("/cuenta/avisos", endpoint="notifications")
+@login_required
+def notifications_page():
+    page = request.args.get("page", 1, type=int)
+    pages = notifications.for_user(current_user, page=max(1, page), per_page=PER_PAGE)
+    return render_template("accounts/notifications.html", pages=pages,
+                           unread=notifications.unread_count(current_user))
+
+
+@bp.route("/cuenta/avisos/leidas", methods=["POST"])
+@login_required
+def notifications_read():
+    notifications.mark_read(current_user)
+    db.session.commit()
+    return redirect(url_for("accounts.notifications"))
+
+
+@bp.route("/cuenta/avisos/<int:notification_id>/leida", methods=["POST"])
+@login_required
+def notification_read(notification_id: int):
+    """Mark one notice read and follow its link (a path on this site, or back to the list)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        raise NotFound()
+    notifications.mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(safe_next(notification.url, url_for("accounts.notifications")))
