@@ -1,34 +1,70 @@
-"""iCalendar: one event, the public feed, and each person's secret feed of registrations.
-(Being written: stubs answer until the services land.)"""
+"""iCalendar: one event, the public feed with the calendar's filters, and each person's
+secret feed of their registrations (with the page that explains how to subscribe)."""
 
-from flask import abort
-from flask_login import login_required
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from community.events import bp
+from community.core.pagecache import cached_page
+from community.events import bp, ical, queries, services
+from community.extensions import db
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics(body: bytes, filename: str, cache: str) -> Response:
+    """A calendar answer with an ETag, so subscribed clients that poll get 304s."""
+    response = Response(body, mimetype=CALENDAR_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = cache
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/eventos/<slug>.ics")
+@cached_page("events")
 def event_ics(slug: str):
-    abort(404)
+    event = services.get_visible(current_user, slug)
+    public = event.status != "draft"
+    return _ics(ical.event_calendar(event), f"{event.slug}.ics",
+                "public, max-age=300" if public else "private, no-store")
 
 
 @bp.route("/eventos/calendario.ics")
+@cached_page("events")
 def calendar_feed():
-    abort(404)
+    filters = queries.CalendarFilters.from_args(request.args)
+    return _ics(ical.public_feed(filters), "eventos-comunidad-osc.ics", "public, max-age=900")
 
 
 @bp.route("/eventos/mi-calendario")
 @login_required
 def feed_settings():
-    abort(404)
+    key = ical.feed_key(current_user)
+    url = ical.personal_url(key) if key else None
+    return render_template("events/feeds/settings.html", key=key, feed_url=url,
+                           webcal_url=url.replace("https://", "webcal://", 1)
+                           .replace("http://", "webcal://", 1) if url else None,
+                           public_url=url_for("events.calendar_feed", _external=True))
 
 
 @bp.route("/eventos/mi-calendario/renovar", methods=["POST"])
 @login_required
 def rotate_feed_key():
-    abort(404)
+    had_key = ical.feed_key(current_user) is not None
+    ical.rotate_key(current_user)
+    db.session.commit()
+    if had_key:
+        flash(_("Tu enlace de calendario cambió: el anterior ya no funciona. Suscríbete de nuevo "
+                "con el enlace nuevo."), "success")
+    else:
+        flash(_("Tu enlace de calendario está listo."), "success")
+    return redirect(url_for("events.feed_settings"))
 
 
 @bp.route("/eventos/mi-calendario/<token>.ics")
 def personal_feed(token: str):
-    abort(404)
+    response = _ics(ical.personal_feed(token), "mis-eventos.ics", "private, max-age=300")
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
