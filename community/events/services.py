@@ -474,7 +474,8 @@ def _lock(event: Event) -> Event:
     """Re-read the event row with a write lock, so seats are counted by one writer at a
     time (PostgreSQL); SQLite's IMMEDIATE transactions already serialize writers."""
     return db.session.scalar(select(Event).where(Event.id == event.id)
-                             .with_for_update().execution_options(populate_existing=True))
+                             .with_for_update(of=Event)  # not the outer-joined organizer
+                             .execution_options(populate_existing=True))
 
 
 def register(actor, event: Event, organization: Organization | None = None,
