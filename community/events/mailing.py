@@ -39,8 +39,7 @@ def _attachments(registration: Registration, with_qr: bool = True) -> tuple:
 def _context(registration: Registration) -> dict:
     event = registration.event
     return {"registration": registration, "event": event,
-            "event_url": external_url("events.event", slug=event.slug),
-            "check_in_url": qr.check_in_url(registration)}
+            "event_url": external_url("events.event", slug=event.slug)}
 
 
 def send_registration(registration: Registration, promoted: bool = False) -> None:
