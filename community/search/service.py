@@ -34,6 +34,7 @@ folder, which changes ``index_generation()``).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -44,17 +45,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 
-from markupsafe import Markup, escape
-from whoosh import highlight
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.mcore import ListMatcher, NullMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from markupsafe import Markup
 from whoosh.query import And, FuzzyTerm, Or, Query, Term
-from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
 from community.search.analysis import folding_analyzer, spanish_analyzer
+from community.search.engine import (
+    Scorer,
+    SegmentCache,
+    TermPostings,
+    TermRef,
+    leaf_postings,
+)
+from community.search.fuzzy import Lexicon, read_lexicon
+from community.search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +73,6 @@ FUZZY_MIN_LEN = 4  # shorter words are never fuzzy ("ong", "dif" ...)
 FUZZY_MAX_LEN = 24  # longer "words" are not words; a long automaton is costly
 FUZZY_BOOST = 0.5  # a guessed word counts less than a typed one
 MAX_IDLE_SEARCHERS = 8
-SNIPPET_CHARS = 200
 TEXT_FIELDS = ("title", "body", "place")
 SPELLING_FIELD = "words"
 # facet name (the URL parameter) -> index field
@@ -189,58 +194,8 @@ def _as_int(value, default: int, low: int, high: int) -> int:
     return max(low, min(high, number))
 
 
-# -- snippets ------------------------------------------------------------------------------
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escapes everything; only the matched words come back wrapped in <mark>."""
-
-    between = " "  # each passage already marks its own cuts with "…"
-
-    def _text(self, text):
-        return str(escape(text))
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        # Keep the punctuation around a passage; mark where words were left out.
-        text = fragment.text
-        cut_before = any(ch.isalnum() for ch in text[: fragment.startchar])
-        cut_after = any(ch.isalnum() for ch in text[fragment.endchar:])
-        if not cut_before:
-            fragment.startchar = 0
-        if not cut_after:
-            fragment.endchar = len(text)
-        out = super().format_fragment(fragment, replace=replace)
-        return ("…" if cut_before else "") + out + ("…" if cut_after else "")
-
-
-_formatter = MarkFormatter()
-
-
-def _fragmenter():
-    return highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-
-
-def make_snippet(body: str, terms: frozenset[str], analyzer) -> Markup:
-    """The body's best two passages with the matched stems in <mark>; else its beginning."""
-    body = body or ""
-    if terms:
-        html = highlight.highlight(body, terms, analyzer, _fragmenter(), _formatter, top=2)
-        if html:
-            return Markup(html.strip())  # noqa: S704 - MarkFormatter escaped every piece
-    text = " ".join(body[: SNIPPET_CHARS * 2].split())
-    if len(text) > SNIPPET_CHARS:
-        return escape(text[:SNIPPET_CHARS].rstrip()) + Markup("…")
-    return escape(text)
-
-
 # -- the service ---------------------------------------------------------------------------
 
-# An allow-set that lets nothing through: Whoosh treats an empty set as "no filter".
-# (Whoosh wants a `set`, not a frozenset; none of these sets is ever changed.)
-_NOTHING = {-1}
 MAX_CACHED_FILTERS = 32
 
 
@@ -249,9 +204,10 @@ class _Slot:
     (valid as long as the searcher, which is replaced when the index changes): the
     documents each filter lets through, and each facet field's value for every document."""
 
-    def __init__(self, searcher, segment_values: _SegmentValues):
+    def __init__(self, searcher, segments: SegmentCache):
         self.searcher = searcher
-        self._segment_values = segment_values
+        self.scorer = Scorer(searcher.reader(), segments)
+        self._segments = segments
         self._allowed: dict[Query, set[int] | None] = {}
         self._values: dict[str, list] = {}
 
@@ -264,7 +220,7 @@ class _Slot:
             if len(docs) >= self.searcher.doc_count():
                 self._allowed[filter_q] = None
             else:
-                self._allowed[filter_q] = docs or _NOTHING
+                self._allowed[filter_q] = docs
         return self._allowed[filter_q]
 
     def docs(self, query: Query) -> set[int]:
@@ -275,21 +231,19 @@ class _Slot:
             docs.update((d + offset for d in found) if offset else found)
         return docs
 
-    def matching(self, query: Query, filter_q: Query) -> set[int]:
-        docs, allowed = self.docs(query), self.allowed(filter_q)
-        return docs if allowed is None else docs & allowed
-
-    def top(self, query: Query, filter_q: Query, limit: int):
-        """The best ``limit`` documents, scored (Whoosh skips blocks that cannot make it)."""
-        return self.searcher.search(query, filter=self.allowed(filter_q), limit=limit,
-                                    terms=False)
-
     def facet_values(self, name: str) -> list:
         """Document number -> the facet's value (a tuple of values for "area")."""
         if name not in self._values:
-            self._values[name] = self._segment_values.for_reader(
-                self.searcher.reader(), FACET_FIELDS[name], multi=(name == "area"))
+            fieldname, multi = FACET_FIELDS[name], name == "area"
+            self._values[name] = self._segments.concatenated(
+                self.searcher.reader(), f"values:{fieldname}",
+                lambda leaf: _read_values(leaf, fieldname, multi))
         return self._values[name]
+
+    def lexicons(self) -> list[Lexicon]:
+        """Each segment's words of the spelling field, for typo tolerance."""
+        return self._segments.per_segment(self.searcher.reader(), f"lexicon:{SPELLING_FIELD}",
+                                          lambda leaf: read_lexicon(leaf, SPELLING_FIELD))
 
     def close(self) -> None:
         self._allowed.clear()
@@ -297,40 +251,8 @@ class _Slot:
         self.searcher.close()
 
 
-class _SegmentValues:
-    """Each segment's facet values, read once from its postings and kept while the segment
-    is in the index: a segment never changes, and a commit adds a small one, so after a
-    write only the new segment is read (deleted documents simply never match)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[str, str], list] = {}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache = {}
-
-    def for_reader(self, reader, fieldname: str, multi: bool) -> list:
-        """Document number -> value for the whole reader (its segments end to end)."""
-        values: list = []
-        live: set[tuple[str, str]] = set()
-        with self._lock:  # the first search after a start or a merge reads, the rest copy
-            for leaf, _offset in reader.leaf_readers():  # in document-number order
-                segment = getattr(leaf, "segment", lambda: None)()
-                if segment is None:  # not a stored segment (an empty index)
-                    values.extend(_read_values(leaf, fieldname, multi))
-                    continue
-                key = (segment.segment_id(), fieldname)
-                if key not in self._cache:
-                    self._cache[key] = _read_values(leaf, fieldname, multi)
-                live.add(key)
-                values.extend(self._cache[key])
-            for key in [k for k in self._cache if k[1] == fieldname and k not in live]:
-                del self._cache[key]  # merged away
-        return values
-
-
 def _read_values(reader, fieldname: str, multi: bool) -> list:
+    """Each document's value of a facet field, read from the field's postings."""
     empty = () if multi else None
     values: list = [empty] * reader.doc_count_all()
     if fieldname not in reader.schema:
@@ -370,28 +292,8 @@ def _leaf_docs(reader, query: Query) -> set[int]:
 
 
 def _posting_docs(reader, fieldname: str, text) -> set[int]:
-    """The live documents of one segment holding a term, read a block at a time.
-
-    Whoosh 2.7.4 (pinned) serves a segment's postings as a ``W3LeafMatcher`` whose blocks
-    hold their ids in ``_ids`` (loaded by ``_read_ids``), wrapped in a ``FilterMatcher``
-    when the segment has deleted documents; anything else is read the slow, public way.
-    """
-    try:
-        matcher = reader.postings(fieldname, text)
-    except (TermNotFound, KeyError):
-        return set()
-    deleted: frozenset[int] | set[int] = frozenset()
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        deleted, matcher = matcher._ids, matcher.child
-    if type(matcher) is not W3LeafMatcher or matcher._byteids:
-        return set(matcher.all_ids()) - deleted
-    docs: set[int] = set()
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        docs.update(matcher._ids[matcher._i:])
-        matcher._next_block()
-    return docs - deleted if deleted else docs
+    """The live documents of one segment holding a term."""
+    return set(leaf_postings(reader, fieldname, text)[0])
 
 
 def _count(values: list, docs, multi: bool) -> list[tuple[str, int]]:
@@ -419,7 +321,7 @@ class SearchService:
         self._epoch = 0  # bumped whenever the pooled searchers are retired
         self._idle: list[_Slot] = []
         self._pid = os.getpid()
-        self._segment_values = _SegmentValues()
+        self._segments = SegmentCache()
 
     # searchers
 
@@ -445,7 +347,7 @@ class SearchService:
                 self._epoch += 1
             if self._ix is None or generation != self._gen:
                 stale = self._retire_locked()
-                self._segment_values.clear()
+                self._segments.clear()
                 self._ix = self._provider()
                 self._gen = generation
             ix, epoch = self._ix, self._epoch
@@ -463,7 +365,7 @@ class SearchService:
                 epoch = self._epoch
             _close_all(stale)
         if slot is None:
-            slot = _Slot(ix.searcher(), self._segment_values)
+            slot = _Slot(ix.searcher(), self._segments)
         return slot, epoch
 
     def _release(self, slot: _Slot, epoch: int, *, broken: bool = False) -> None:
@@ -542,12 +444,12 @@ class SearchService:
 
         def run(slot):
             filter_q = _filter(allowed, filters)
-            plan = self._plan(slot, words, filter_q)
+            plan = _plan(slot, words, slot.allowed(filter_q))
             if not plan.total:
                 return []
             stored = slot.searcher.stored_fields
             found = (stored(docnum).get("object_id")
-                     for docnum, _score in plan.ranked(slot, filter_q, limit))
+                     for docnum, _score in plan.ranked(slot, limit))
             return list(dict.fromkeys(i for i in found if i is not None))
 
         return self._guarded(run, None)
@@ -556,7 +458,7 @@ class SearchService:
 
     def _search(self, slot, text, words, allowed, filters, page, per_page):
         filter_q = _filter(allowed, filters)
-        plan = self._plan(slot, words, filter_q)
+        plan = _plan(slot, words, slot.allowed(filter_q))
         total = len(plan.matched)
         pages = math.ceil(total / per_page)
         page = min(page, max(pages, 1))  # past the end: the last page
@@ -573,179 +475,201 @@ class SearchService:
         hits = []
         if total:
             start = (page - 1) * per_page
-            ranked = plan.ranked(slot, filter_q, page * per_page)[start:start + per_page]
+            ranked = plan.ranked(slot, page * per_page)[start:start + per_page]
             searcher = slot.searcher
-            terms = _highlight_terms(plan.query, searcher.reader())
-            analyzer = searcher.schema["body"].analyzer
-            hits = [_hit(searcher.stored_fields(docnum), score, terms, analyzer)
+            terms = plan.highlight_terms()
+            hits = [_hit(searcher.stored_fields(docnum), score, terms)
                     for docnum, score in ranked]
 
-        suggestion = self._suggestion(slot, text, words, plan, filter_q)
+        suggestion = _suggestion(slot, text, plan)
         return SearchResults(hits=hits, total=total, page=page, pages=pages, per_page=per_page,
                              facets=facets, suggestion=suggestion,
-                             fuzzy_used=bool(plan.fuzzy_terms),
+                             fuzzy_used=bool(plan.fuzzy_words),
                              broadened=plan.broadened, query=text)
 
-    def _plan(self, slot, words, filter_q) -> _Plan:
-        """The query for ``words``: AND, then OR when AND finds too little; words in no
-        document fuzzy from the start; every word fuzzy when all that found nothing."""
-        reader = slot.searcher.reader()
-        missing = frozenset(w.text for w in words if not _has_exact(reader, w))
-        fuzzy = frozenset(w.text for w in words if w.text in missing and w.fuzzy_distance)
 
-        def attempt(fuzzy_words) -> _Plan:
-            fuzzy_terms = {w.text: _Fuzzy(SPELLING_FIELD, w.text, boost=FUZZY_BOOST,
-                                          maxdist=w.fuzzy_distance, prefixlength=1)
-                           for w in words if w.text in fuzzy_words}
-            parts = [_word_query(w, fuzzy_terms.get(w.text)) for w in words]
-            if len(parts) == 1:
-                docs = slot.docs(parts[0])
-                return _Plan(parts[0], docs, _within(docs, slot.allowed(filter_q)),
-                             fuzzy_terms, False, missing)
-            per_word = [slot.docs(part) for part in parts]
-            docs = set.intersection(*per_word)
-            plan = _Plan(And(parts), docs, _within(docs, slot.allowed(filter_q)),
-                         fuzzy_terms, False, missing)
-            if plan.total < MIN_AND_HITS:
-                docs = set.union(*per_word)
-                broader = _Plan(Or(parts), docs, _within(docs, slot.allowed(filter_q)),
-                                fuzzy_terms, True, missing, per_word)
-                if broader.total > plan.total:
-                    plan = broader
-            return plan
+# -- matching and ranking ------------------------------------------------------------------
 
-        plan = attempt(fuzzy)
-        everything = frozenset(w.text for w in words if w.fuzzy_distance)
-        if not plan.total and everything - fuzzy:
-            plan = attempt(everything)
+
+@dataclass
+class _WordMatch:
+    """One word of the query: the terms that find it, read once, and their documents."""
+
+    word: Word
+    exact: list[TermPostings]  # its stems in the text fields
+    near: list[TermPostings]  # the index's words within its fuzzy distance, if made fuzzy
+    docs: set[int]
+
+    def postings(self) -> list[TermPostings]:
+        return self.exact + self.near
+
+
+def _match_word(slot: _Slot, word: Word, fuzzy: bool) -> _WordMatch:
+    """Any stem of the word in the title, body or place (or, if fuzzy, a near word)."""
+    scorer = slot.scorer
+    exact = [scorer.read(TermRef(name, stem)) for name in TEXT_FIELDS for stem in word.stems]
+    near = []
+    if fuzzy:
+        near = [scorer.read(TermRef(SPELLING_FIELD, text, FUZZY_BOOST))
+                for text in _near_words(slot, word)]
+    exact, near = [p for p in exact if p.parts], [p for p in near if p.parts]
+    docs: set[int] = set()
+    for postings in exact + near:
+        docs |= postings.docs()
+    return _WordMatch(word, exact, near, docs)
+
+
+def _near_words(slot: _Slot, word: Word) -> list[str]:
+    """The index's words within the word's fuzzy distance, sharing its first letter."""
+    found: set[str] = set()
+    for lexicon in slot.lexicons():
+        found.update(lexicon.near(word.text, word.fuzzy_distance))
+    return sorted(found)
+
+
+def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
+    """The documents for ``words``: AND, then OR when AND finds too little; words in no
+    document fuzzy from the start; every word fuzzy when all that found nothing."""
+    reader = slot.searcher.reader()
+    missing = frozenset(w.text for w in words if not _has_exact(reader, w))
+    fuzzy = frozenset(w.text for w in words if w.text in missing and w.fuzzy_distance)
+    matched: dict[tuple[str, bool], _WordMatch] = {}
+
+    def match(word: Word, fuzzy_words: frozenset[str]) -> _WordMatch:
+        key = (word.text, word.text in fuzzy_words)
+        if key not in matched:
+            matched[key] = _match_word(slot, word, key[1])
+        return matched[key]
+
+    def attempt(fuzzy_words: frozenset[str]) -> _Plan:
+        matches = [match(w, fuzzy_words) for w in words]
+        per_word = [m.docs for m in matches]
+        docs = per_word[0] if len(per_word) == 1 else set.intersection(
+            *sorted(per_word, key=len))
+        plan = _Plan(matches, docs, _within(docs, allowed), fuzzy_words, False, missing,
+                     allowed)
+        if len(matches) > 1 and plan.total < MIN_AND_HITS:
+            docs = set().union(*per_word)
+            broader = _Plan(matches, docs, _within(docs, allowed), fuzzy_words, True, missing,
+                            allowed)
+            if broader.total > plan.total:
+                plan = broader
         return plan
 
-    def _suggestion(self, slot, text, words, plan: _Plan, filter_q) -> str | None:
-        """The query with each word that is in no document replaced by the nearest word of
-        the index, when that query has results.
-
-        What the ``words`` field's corrector (``searcher.corrector``) would say: the
-        nearest word within the fuzzy distance, the most frequent among equals; but taken
-        from the fuzzy term's expansion, already read, rather than reading the lexicon again.
-        """
-        reader = slot.searcher.reader()
-        replaced: dict[str, str] = {}
-        for word in words:
-            fuzzy = plan.fuzzy_terms.get(word.text)
-            if word.text not in plan.missing or fuzzy is None:
-                continue
-            found = fuzzy.expansions() - {word.text}
-            if found:
-                replaced[word.text] = min(found, key=lambda c: (
-                    distance(word.text, c), -reader.frequency(SPELLING_FIELD, c), c))
-        if not replaced:
-            return None
-        corrected = [replaced.get(w.text, w.text) for w in words]
-        parts = [_word_query(Word(c, _stems(c), 0, 0), None) for c in corrected]
-        candidate = Or(parts) if len(parts) > 1 else parts[0]
-        if not slot.matching(candidate, filter_q):
-            return None
-        out, last = [], 0
-        for word in words:
-            if word.text in replaced:
-                out.append(text[last:word.start])
-                out.append(_same_case(text[word.start:word.end], replaced[word.text]))
-                last = word.end
-        out.append(text[last:])
-        return "".join(out)
+    plan = attempt(fuzzy)
+    everything = frozenset(w.text for w in words if w.fuzzy_distance)
+    if not plan.total and everything - fuzzy:
+        plan = attempt(everything)
+    return plan
 
 
-class _Only(Query):
-    """Matches the given documents and scores nothing: ANDed with a costly query, Whoosh
-    then only advances that query's matchers to these documents."""
+def _suggestion(slot: _Slot, text: str, plan: _Plan) -> str | None:
+    """The query with each word that is in no document replaced by the nearest word of
+    the index, when that query has results.
 
-    def __init__(self, reader, docs: set[int]):
-        self._local: dict[int, list[int]] = {}  # id(segment reader) -> its document numbers
-        leaves = list(reader.leaf_readers())
-        for n, (leaf, offset) in enumerate(leaves):
-            end = leaves[n + 1][1] if n + 1 < len(leaves) else offset + leaf.doc_count_all()
-            self._local[id(leaf)] = sorted(d - offset for d in docs if offset <= d < end)
-
-    def __eq__(self, other):
-        return self is other
-
-    def __hash__(self):
-        return id(self)
-
-    def is_leaf(self):
-        return True
-
-    def estimate_size(self, ixreader):
-        return sum(len(ids) for ids in self._local.values())
-
-    def matcher(self, searcher, context=None):
-        ids = self._local.get(id(searcher.reader()))
-        if not ids:
-            return NullMatcher()
-        return ListMatcher(ids, all_weights=0.0)
+    What the ``words`` field's corrector (``searcher.corrector``) would say: the nearest
+    word within the fuzzy distance, the most frequent among equals; but taken from the
+    fuzzy expansion, already read, rather than reading the lexicon again.
+    """
+    reader = slot.searcher.reader()
+    replaced: dict[str, str] = {}
+    for m in plan.matches:
+        word = m.word.text
+        found = {p.term.text for p in m.near} - {word}
+        if word in plan.missing and found:
+            replaced[word] = min(found, key=lambda c, w=word: (
+                distance(w, c), -reader.frequency(SPELLING_FIELD, c), c))
+    if not replaced or not _corrected_has_results(slot, plan, replaced):
+        return None
+    out, last = [], 0
+    for m in plan.matches:
+        if m.word.text in replaced:
+            out.append(text[last:m.word.start])
+            out.append(_same_case(text[m.word.start:m.word.end], replaced[m.word.text]))
+            last = m.word.end
+    out.append(text[last:])
+    return "".join(out)
 
 
-class _Fuzzy(FuzzyTerm):
-    """A FuzzyTerm that reads the lexicon once per segment: the set of documents, the
-    scored search, the highlighting and the suggestion share one expansion (a long word's
-    costs several milliseconds)."""
+def _corrected_has_results(slot: _Slot, plan: _Plan, replaced: dict[str, str]) -> bool:
+    """Whether a document the person may see has any word of the corrected query.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._expanded: dict[int, list] = {}  # id(reader) -> words; lives for one search
+    The words left alone and the replacements' own postings (already read: a document
+    with the word has its stems) answer most of the time; only when they say no are the
+    replacements' stems read.
+    """
+    allowed = plan.allowed
+    for m in plan.matches:
+        if m.word.text in replaced:
+            sets = [p.docs() for p in m.near if p.term.text == replaced[m.word.text]]
+        else:
+            sets = [p.docs() for p in m.exact]
+        if any(_within(docs, allowed) for docs in sets):
+            return True
+    for correction in replaced.values():
+        for name in TEXT_FIELDS:
+            for stem in _stems(correction):
+                if _within(slot.scorer.read(TermRef(name, stem)).docs(), allowed):
+                    return True
+    return False
 
-    def _btexts(self, ixreader):
-        key = id(ixreader)
-        if key not in self._expanded:
-            self._expanded[key] = list(super()._btexts(ixreader))
-        return self._expanded[key]
 
-    def expansions(self) -> set[str]:
-        """The words this term matched, in every segment searched so far."""
-        return {text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-                for texts in self._expanded.values() for text in texts}
-
-
-@dataclass(frozen=True)
+@dataclass
 class _Plan:
-    query: Query
+    matches: list[_WordMatch]
     docs: set[int]  # matching the query
     matched: set[int]  # ...and the filters: the results
-    fuzzy_terms: dict[str, _Fuzzy]  # word -> its fuzzy term, for the words made fuzzy
-    broadened: bool
+    fuzzy_words: frozenset[str]  # the words made fuzzy
+    broadened: bool  # the words ORed: too few documents had them all
     missing: frozenset[str]  # words in no document
-    per_word: list[set[int]] | None = None  # each word's documents, when broadened
+    allowed: set[int] | None  # what the filters let through (None: everything)
 
     @property
     def total(self) -> int:
         return len(self.matched)
 
-    def ranked(self, slot: _Slot, filter_q: Query, limit: int) -> list[tuple[int, float]]:
+    def highlight_terms(self) -> frozenset[str]:
+        """The stems to mark in a body: the words' own, and those of their near words."""
+        terms = {stem for m in self.matches for stem in m.word.stems}
+        terms.update(stem for m in self.matches for p in m.near for stem in _stems(p.term.text))
+        return frozenset(terms)
+
+    def ranked(self, slot: _Slot, limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` (document number, score) pairs, best first.
 
         By score; but when the words were ORed, first by how many of the words a document
-        has, then by score: the documents with all your words, then most of them... An OR of
-        common words can match most of the index, and Whoosh scores each match through a
-        tree of matchers (half a second for twelve words over 50,000 documents); ranked
-        this way, only the documents of the levels the page reaches need a score.
+        has, then by score: the documents with all your words, then most of them... An OR
+        of common words can match most of the index; ranked this way only the documents of
+        the levels the page reaches are scored.
         """
-        if not self.broadened or self.per_word is None:
-            results = slot.top(self.query, filter_q, limit)
-            return [(docnum, score) for score, docnum in results.top_n]
-        coord = Counter(chain.from_iterable(words & self.matched for words in self.per_word))
-        taken, threshold = 0, 1
-        for level, count in sorted(Counter(coord.values()).items(), reverse=True):
-            taken += count
-            threshold = level
-            if taken >= limit:
-                break
-        chosen = {doc for doc, n in coord.items() if n >= threshold}
-        query = self.query
-        if len(chosen) < len(self.matched):
-            query = And([query, _Only(slot.searcher.reader(), chosen)])
-        results = slot.top(query, filter_q, max(len(chosen), 1))
-        best = sorted(results.top_n, key=lambda item: (-coord[item[1]], -item[0], item[1]))
-        return [(docnum, score) for score, docnum in best[:limit]]
+        if not self.matched:
+            return []
+        coord: Counter | None = None
+        candidates = self.matched
+        if self.broadened:
+            coord = Counter(chain.from_iterable(m.docs & self.matched for m in self.matches))
+            candidates = _top_levels(coord, limit)
+        only = None if len(self.matches) == 1 and candidates is self.docs else candidates
+        scores: dict[int, float] = {}
+        for m in self.matches:
+            for postings in m.postings():
+                slot.scorer.add_scores(scores, postings, only)
+        if coord is None:
+            best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+            return best
+        ranked = heapq.nlargest(limit, candidates, key=lambda d: (coord[d], scores[d], -d))
+        return [(d, scores[d]) for d in ranked]
+
+
+def _top_levels(coord: Counter, limit: int) -> set[int]:
+    """The documents with the most words, level by level, until ``limit`` are taken."""
+    taken, threshold = 0, 1
+    for level, count in sorted(Counter(coord.values()).items(), reverse=True):
+        taken += count
+        threshold = level
+        if taken >= limit:
+            break
+    return {doc for doc, n in coord.items() if n >= threshold}
 
 
 def _within(docs: set[int], allowed: set[int] | None) -> set[int]:
@@ -766,42 +690,13 @@ def _has_exact(reader, word: Word) -> bool:
     return any((name, stem) in reader for name in TEXT_FIELDS for stem in word.stems)
 
 
-def _word_query(word: Word, fuzzy: FuzzyTerm | None) -> Query:
-    """Any stem of the word in the title, body or place (or, if given, the fuzzy term)."""
-    terms: list[Query] = [Term(name, stem) for name in TEXT_FIELDS for stem in word.stems]
-    if fuzzy is not None:
-        terms.append(fuzzy)
-    return Or(terms)
-
-
 def _filter(allowed: set[str], filters: dict[str, str]) -> Query:
     parts: list[Query] = [Or([Term("visibility", v) for v in sorted(allowed)])]
     parts += [Term(FACET_FIELDS[name], value) for name, value in sorted(filters.items())]
     return And(parts) if len(parts) > 1 else parts[0]
 
 
-def _highlight_terms(query: Query, reader) -> frozenset[str]:
-    """The stems to mark in a body: the query's own, and those of its fuzzy expansions.
-
-    (Not ``Query.existing_terms(fieldname=...)``: in Whoosh 2.7.4 its loop overwrites the
-    field name it filters on, so it misses terms of every field but the first.)
-    """
-    terms: set[str] = set()
-    for leaf in query.leaves():
-        if isinstance(leaf, _Fuzzy):
-            for text in leaf.expansions():
-                terms.update(_stems(text))
-        elif isinstance(leaf, FuzzyTerm):
-            for _name, text in leaf.expanded_terms(reader):
-                if isinstance(text, bytes):
-                    text = text.decode("utf-8", "replace")
-                terms.update(_stems(text))
-        elif isinstance(leaf, Term) and leaf.field() in TEXT_FIELDS:
-            terms.add(leaf.text)
-    return frozenset(terms)
-
-
-def _hit(stored: dict, score: float, terms, analyzer) -> Hit:
+def _hit(stored: dict, score: float, terms: frozenset[str]) -> Hit:
     areas = [a.strip() for a in (stored.get("areas") or "").split(",") if a.strip()]
     return Hit(
         id=stored.get("id", ""),
@@ -809,7 +704,7 @@ def _hit(stored: dict, score: float, terms, analyzer) -> Hit:
         object_id=stored.get("object_id"),
         title=stored.get("title", ""),
         url=stored.get("url", ""),
-        snippet=make_snippet(stored.get("body", ""), terms, analyzer),
+        snippet=make_snippet(stored.get("body", ""), terms),
         municipality=stored.get("municipality") or None,
         areas=areas,
         year=stored.get("year") or None,

@@ -9,10 +9,10 @@ from whoosh import index as whoosh_index
 from whoosh.query import And, FuzzyTerm, Or, Term
 
 from community.search import service
+from community.search.engine import SegmentCache
 from community.search.schema import build_schema
 from community.search.service import (
     SearchService,
-    _SegmentValues,
     _Slot,
     clean_query,
     query_words,
@@ -541,7 +541,7 @@ def test_document_sets_agree_with_whoosh(tmp_path):
     ]
     with ix.searcher() as searcher:
         assert searcher.reader().has_deletions()
-        slot = _Slot(searcher, _SegmentValues())
+        slot = _Slot(searcher, SegmentCache())
         for query in queries:
             assert slot.docs(query) == set(searcher.docs_for_query(query)), query
 

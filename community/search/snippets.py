@@ -1,0 +1,158 @@
+"""Snippets: a result's best passages with the matched words in <mark>.
+
+What ``whoosh.highlight.highlight`` gives with the body's Spanish analyzer, a
+``ContextFragmenter(maxchars=200, surround=60)``, the basic fragment scorer and the two
+best passages in document order: the same passages, computed for less. Whoosh runs every
+word of the body through the analyzer's chain of generators (a few Python calls per filter
+per word) and through the fragmenter as a ``Token`` object; at 20 hits a page that was the
+largest part of a query. Here the body's words are found with the tokenizer's own
+expression, each distinct word's stems are computed once per process (``_word_stems``),
+and the fragmenter's loop runs over plain tuples; ``Token`` objects are made only for the
+matched words, which Whoosh's scorer and formatter then handle as before.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import deque
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from whoosh import highlight
+from whoosh.analysis import Token
+
+from community.search.analysis import fold, light_stem, snowball_stem
+
+SNIPPET_CHARS = 200  # a passage's longest
+SURROUND = 60  # characters of context around the matched words
+PASSAGES = 2
+_WORD = re.compile(r"\w+")  # the analyzers' RegexTokenizer
+_CHARLIMIT = highlight.DEFAULT_CHARLIMIT
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escapes everything; only the matched words come back wrapped in <mark>."""
+
+    between = " "  # each passage already marks its own cuts with "…"
+
+    def _text(self, text):
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment, replace=False):
+        # Keep the punctuation around a passage; mark where words were left out.
+        text = fragment.text
+        cut_before = any(ch.isalnum() for ch in text[: fragment.startchar])
+        cut_after = any(ch.isalnum() for ch in text[fragment.endchar:])
+        if not cut_before:
+            fragment.startchar = 0
+        if not cut_after:
+            fragment.endchar = len(text)
+        out = super().format_fragment(fragment, replace=replace)
+        return ("…" if cut_before else "") + out + ("…" if cut_after else "")
+
+
+_formatter = MarkFormatter()
+_scorer = highlight.BasicFragmentScorer()
+
+
+def make_snippet(body: str, terms: frozenset[str]) -> Markup:
+    """The body's best two passages with the matched stems in <mark>; else its beginning."""
+    body = body or ""
+    if terms:
+        html = highlighted(body, terms)
+        if html:
+            return Markup(html.strip())  # noqa: S704 - MarkFormatter escaped every piece
+    text = " ".join(body[: SNIPPET_CHARS * 2].split())
+    if len(text) > SNIPPET_CHARS:
+        return escape(text[:SNIPPET_CHARS].rstrip()) + Markup("…")
+    return escape(text)
+
+
+def highlighted(text: str, terms: frozenset[str]) -> str:
+    """``highlight.highlight(text, terms, spanish_analyzer(), ContextFragmenter(200, 60),
+    MarkFormatter(), top=2)``, but deterministic (see ``_best``); "" when no word of
+    ``text`` matches."""
+    tokens = _tokens(text, terms)
+    if tokens is None:
+        return ""
+    return _formatter(text, _best(_fragments(text, tokens)))
+
+
+def _best(fragments) -> list:
+    """The two best-scored passages in document order, as ``highlight.top_fragments`` with
+    ``minscore=1`` picks them, but among equal scores the first passages (Whoosh compares
+    the fragments' memory addresses, so its choice between equals varies from run to run)."""
+    best = heapq.nlargest(PASSAGES, ((_scorer(f), -f.startchar, n, f)
+                                     for n, f in enumerate(fragments)))
+    return sorted((f for score, _start, _n, f in best if score >= 1),
+                  key=lambda f: f.startchar)
+
+
+@lru_cache(maxsize=131072)
+def _word_stems(word: str) -> tuple[str, ...]:
+    """The analyzer's tokens for one word as the highlighter sees it (stopwords kept)."""
+    folded = fold(word)
+    return tuple(sorted({snowball_stem(folded), light_stem(folded)}))
+
+
+def _tokens(text: str, terms: frozenset[str]) -> list[tuple[int, int, str | None]] | None:
+    """(start, end, the stem if it is one of ``terms``) per token; None when none is."""
+    tokens: list[tuple[int, int, str | None]] = []
+    append = tokens.append
+    found = False
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        for stem in _word_stems(match.group()):
+            if stem in terms:
+                found = True
+                append((start, end, stem))
+            else:
+                append((start, end, None))
+    return tokens if found else None
+
+
+def _fragments(text: str, tokens):
+    """``ContextFragmenter.fragment_tokens`` over (start, end, matched stem) tuples, with its
+    every quirk (a fragment may end on a token that is not matched, an empty one may be
+    made after a full one: the scorer drops it)."""
+    maxchars, surround = SNIPPET_CHARS, SURROUND
+    first = None
+    firsts: deque[int] = deque()
+    countdown = -1
+    tks: list[Token] = []
+    endchar = None
+    currentlen = 0
+    for startchar, endchar, stem in tokens:
+        tlength = endchar - startchar
+        if endchar > _CHARLIMIT:
+            break
+        if countdown < 0 and stem is None:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + tlength > maxchars:
+            countdown = 0
+        elif stem is not None:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            tks.append(Token(text=stem, startchar=startchar, endchar=endchar, matched=True))
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+                tks = []
+                firsts = deque()
+                first = None
+                currentlen = 0
+    if tks:
+        yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
