@@ -21,6 +21,7 @@ def load() -> None:
 DEMO_SEEDERS = [
     "community.accounts.demo",
     "community.profiles.demo",
+    "community.events.demo",
 ]
 
 
