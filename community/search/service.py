@@ -48,7 +48,6 @@ from itertools import chain
 from operator import itemgetter
 
 from markupsafe import Markup
-from whoosh.query import And, FuzzyTerm, Or, Query, Term
 from whoosh.support.levenshtein import distance
 
 from community.search.analysis import folding_analyzer, spanish_analyzer
@@ -197,6 +196,7 @@ def _as_int(value, default: int, low: int, high: int) -> int:
 # -- the service ---------------------------------------------------------------------------
 
 MAX_CACHED_FILTERS = 32
+MAX_CACHED_VALUES = 1024  # facet values: kinds, ~125 municipalities, 18 areas, years
 
 
 class _Slot:
@@ -208,28 +208,39 @@ class _Slot:
         self.searcher = searcher
         self.scorer = Scorer(searcher.reader(), segments)
         self._segments = segments
-        self._allowed: dict[Query, set[int] | None] = {}
+        self._allowed: dict[tuple, set[int] | None] = {}
+        self._value_docs: dict[tuple[str, str], set[int]] = {}
         self._values: dict[str, list] = {}
 
-    def allowed(self, filter_q: Query) -> set[int] | None:
-        """The documents ``filter_q`` lets through; None when that is every document."""
-        if filter_q not in self._allowed:
+    def allowed(self, visible: frozenset[str], filters: dict[str, str]) -> set[int] | None:
+        """The documents a person who sees ``visible`` may get through ``filters``
+        (facet name -> value); None when that is every document."""
+        key = (visible, tuple(sorted(filters.items())))
+        if key not in self._allowed:
             if len(self._allowed) >= MAX_CACHED_FILTERS:
                 self._allowed.clear()
-            docs = self.docs(filter_q)
-            if len(docs) >= self.searcher.doc_count():
-                self._allowed[filter_q] = None
-            else:
-                self._allowed[filter_q] = docs
-        return self._allowed[filter_q]
+            self._allowed[key] = self._allowed_docs(visible, filters)
+        return self._allowed[key]
 
-    def docs(self, query: Query) -> set[int]:
-        """Every document matching ``query`` (unscored: much cheaper than a search)."""
-        docs: set[int] = set()
-        for leaf, offset in self.searcher.reader().leaf_readers():
-            found = _leaf_docs(leaf, query)
-            docs.update((d + offset for d in found) if offset else found)
-        return docs
+    def _allowed_docs(self, visible: frozenset[str], filters: dict[str, str]) -> set[int] | None:
+        sets = [self.value_docs(FACET_FIELDS[name], value)
+                for name, value in sorted(filters.items())]
+        shown = set().union(*(self.value_docs("visibility", v) for v in sorted(visible)))
+        if len(shown) < self.searcher.doc_count():
+            sets.append(shown)
+        if not sets:
+            return None
+        return set.intersection(*sorted(sets, key=len)) if len(sets) > 1 else sets[0]
+
+    def value_docs(self, fieldname: str, value: str) -> set[int]:
+        """The live documents with ``value`` in a facet or visibility field. These do not
+        depend on the query, so each is read once per searcher (a field has few values)."""
+        key = (fieldname, value)
+        if key not in self._value_docs:
+            if len(self._value_docs) >= MAX_CACHED_VALUES:
+                self._value_docs.clear()
+            self._value_docs[key] = self.scorer.read(TermRef(fieldname, value)).docs()
+        return self._value_docs[key]
 
     def facet_values(self, name: str) -> list:
         """Document number -> the facet's value (a tuple of values for "area")."""
@@ -247,6 +258,7 @@ class _Slot:
 
     def close(self) -> None:
         self._allowed.clear()
+        self._value_docs.clear()
         self._values.clear()
         self.searcher.close()
 
@@ -262,33 +274,6 @@ def _read_values(reader, fieldname: str, multi: bool) -> list:
         for docnum in _posting_docs(reader, fieldname, btext):
             values[docnum] = values[docnum] + (value,) if multi else value
     return values
-
-
-def _leaf_docs(reader, query: Query) -> set[int]:
-    """The documents of one segment matching a query made of Term, FuzzyTerm, And and Or
-    (the only kinds this module builds), with set operations instead of Whoosh's
-    document-at-a-time matchers, which cost a Python call per document and per level."""
-    if isinstance(query, Term):
-        return _posting_docs(reader, query.fieldname, query.text)
-    if isinstance(query, FuzzyTerm):
-        docs: set[int] = set()
-        for fieldname, text in query.expanded_terms(reader):
-            docs |= _posting_docs(reader, fieldname, text)
-        return docs
-    if isinstance(query, Or):
-        docs = set()
-        for sub in query.subqueries:
-            docs |= _leaf_docs(reader, sub)
-        return docs
-    if isinstance(query, And):
-        found: set[int] | None = None
-        for sub in query.subqueries:
-            docs = _leaf_docs(reader, sub)
-            found = docs if found is None else found & docs
-            if not found:
-                return set()
-        return found or set()
-    raise TypeError(f"not a query this module builds: {query!r}")
 
 
 def _posting_docs(reader, fieldname: str, text) -> set[int]:
@@ -420,7 +405,7 @@ class SearchService:
                     ("year", year))}
         filters = {name: value for name, value in filters.items() if value}
         words = query_words(text)
-        allowed = visibility_for(user)
+        allowed = frozenset(visibility_for(user))
         if not words or not allowed:
             return SearchResults(page=1, per_page=per_page, query=text)
 
@@ -435,7 +420,7 @@ class SearchService:
         listing's text filter. ``[]``: nothing matches; None: the index is unavailable (the
         caller may fall back to a plain database filter)."""
         words = query_words(clean_query(q))
-        allowed = visibility_for(user)
+        allowed = frozenset(visibility_for(user))
         kind_value = _clean_value(kind)
         if not words or not allowed:
             return []
@@ -443,8 +428,7 @@ class SearchService:
         limit = _as_int(limit, MAX_IDS, 1, MAX_IDS)
 
         def run(slot):
-            filter_q = _filter(allowed, filters)
-            plan = _plan(slot, words, slot.allowed(filter_q))
+            plan = _plan(slot, words, slot.allowed(allowed, filters))
             if not plan.total:
                 return []
             stored = slot.searcher.stored_fields
@@ -457,8 +441,7 @@ class SearchService:
     # internals
 
     def _search(self, slot, text, words, allowed, filters, page, per_page):
-        filter_q = _filter(allowed, filters)
-        plan = _plan(slot, words, slot.allowed(filter_q))
+        plan = _plan(slot, words, slot.allowed(allowed, filters))
         total = len(plan.matched)
         pages = math.ceil(total / per_page)
         page = min(page, max(pages, 1))  # past the end: the last page
@@ -467,7 +450,7 @@ class SearchService:
         for name in FACETS:
             if name in filters:  # counted with every filter but its own
                 others = {n: v for n, v in filters.items() if n != name}
-                docs = _within(plan.docs, slot.allowed(_filter(allowed, others)))
+                docs = _within(plan.docs, slot.allowed(allowed, others))
             else:
                 docs = plan.matched
             facets[name] = _count(slot.facet_values(name), docs, multi=(name == "area"))
@@ -688,12 +671,6 @@ def _has_exact(reader, word: Word) -> bool:
     if (SPELLING_FIELD, word.text) in reader:
         return True
     return any((name, stem) in reader for name in TEXT_FIELDS for stem in word.stems)
-
-
-def _filter(allowed: set[str], filters: dict[str, str]) -> Query:
-    parts: list[Query] = [Or([Term("visibility", v) for v in sorted(allowed)])]
-    parts += [Term(FACET_FIELDS[name], value) for name, value in sorted(filters.items())]
-    return And(parts) if len(parts) > 1 else parts[0]
 
 
 def _hit(stored: dict, score: float, terms: frozenset[str]) -> Hit:

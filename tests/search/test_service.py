@@ -6,14 +6,13 @@ import threading
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.query import And, FuzzyTerm, Or, Term
+from whoosh.query import Or, Term
 
 from community.search import service
-from community.search.engine import SegmentCache
+from community.search.engine import Scorer, SegmentCache, TermRef
 from community.search.schema import build_schema
 from community.search.service import (
     SearchService,
-    _Slot,
     clean_query,
     query_words,
     visibility_for,
@@ -522,28 +521,47 @@ def test_updates_and_deletions_are_reflected_in_hits_and_facets(tmp_path):
     svc.close()
 
 
-def test_document_sets_agree_with_whoosh(tmp_path):
-    """The set arithmetic over postings gives what Whoosh's own matchers give."""
+def _filler(n):
+    """Documents enough for postings of several blocks (Whoosh writes 128 per block)."""
+    words = ("capacitación", "mujeres", "Toluca", "agua", "talleres", "fondos", "jóvenes")
+    body = " ".join(words[j % len(words)] for j in range(n % 9 + 1))
+    return ("post", 1000 + n, f"Mensaje {n} sobre {words[n % len(words)]}", body,
+            [TOLUCA, NEZA, ""][n % 3], "", str(2018 + n % 7))
+
+
+def test_postings_and_scores_agree_with_whoosh(tmp_path):
+    """Postings read a block at a time, and their BM25F scores, are what Whoosh's own
+    matchers and scorer give: with several segments, deletions and multi-block terms."""
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    _write(ix, DOCS[:20])
-    _write(ix, DOCS[20:])
+    _write(ix, DOCS[:20] + [_filler(n) for n in range(300)])
+    _write(ix, DOCS[20:] + [_filler(n) for n in range(300, 700)])
     writer = ix.writer()
     writer.delete_by_term("id", "organization:3")
-    writer.delete_by_term("id", "event:1")
+    writer.delete_by_term("id", "post:1010")
     writer.commit(merge=False)
-    queries = [
-        Term("body", "capacit"),
-        Or([Term("title", "mujer"), Term("body", "mujer"), Term("place", "ecatepec")]),
-        And([Or([Term("body", "procur"), Term("title", "procur")]), Term("body", "fond")]),
-        Or([FuzzyTerm("words", "toluka", maxdist=1), Term("title", "nada")]),
-        And([Term("visibility", "public"), Term("kind", "organization")]),
-        Term("body", "inexistente"),
-    ]
+    terms = [("body", "capacit"), ("title", "mujer"), ("place", "toluc"), ("words", "agua"),
+             ("body", "fond"), ("kind", "organization"), ("year", "2020"),
+             ("body", "inexistente")]
     with ix.searcher() as searcher:
-        assert searcher.reader().has_deletions()
-        slot = _Slot(searcher, SegmentCache())
-        for query in queries:
-            assert slot.docs(query) == set(searcher.docs_for_query(query)), query
+        assert searcher.reader().has_deletions() and not searcher.is_atomic()
+        scorer = Scorer(searcher.reader(), SegmentCache())
+        everything = []
+        for fieldname, text in terms:
+            postings = scorer.read(TermRef(fieldname, text))
+            everything.append(postings)
+            assert postings.docs() == set(searcher.docs_for_query(Term(fieldname, text)))
+            if fieldname in ("title", "body", "place", "words"):
+                scores: dict[int, float] = {}
+                scorer.add_scores(scores, postings)
+                hits = searcher.search(Term(fieldname, text), limit=None)
+                assert scores == pytest.approx({hit.docnum: hit.score for hit in hits})
+        assert max(len(ids) for p in everything for _o, ids, _w in p.parts) > 128
+        scores = {}
+        for postings in everything[:5]:
+            scorer.add_scores(scores, postings)
+        either = Or([Term(fieldname, text) for fieldname, text in terms[:5]])
+        hits = searcher.search(either, limit=None)
+        assert scores == pytest.approx({hit.docnum: hit.score for hit in hits})
 
 
 def test_the_process_service_answers_inside_the_app(app):
