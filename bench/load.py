@@ -62,6 +62,13 @@ PAGES: list[Page] = [
          user="ciudadana@demo.comunidad-osc.mx", label="profile page [its admin]"),
     Page("/buscar?q=mujeres", label="search: mujeres"),
     Page("/buscar?q=apoyo+a+mujeres+en+ecatepek", label="search: typo, several words"),
+    # Events (issue 5): the calendar, and an event with 500 registrations (bench/events_bench.py
+    # seed-pages), anonymous (the page cache) and as one of the registered people (rendered).
+    Page("/eventos", label="calendar"),
+    Page("/eventos", user="ciudadana@demo.comunidad-osc.mx", label="calendar [signed in]"),
+    Page("/eventos/evento-con-500-registros-banco-de-pruebas", label="event, 500 registrations"),
+    Page("/eventos/evento-con-500-registros-banco-de-pruebas",
+         user="ciudadana@demo.comunidad-osc.mx", label="event, 500 registrations [registered]"),
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -75,6 +82,8 @@ SIGNIN_PATH = "/cuenta/entrar"
 # and user agent, so signing in and wrk must send the same user agent.
 USER_AGENT = "comunidad-osc-bench/1"
 SETUP_COMMANDS = (["db", "upgrade"], ["catalog", "load"], ["seed-demo"])
+# Scripts run after SETUP_COMMANDS with the instance's environment: the data some pages need.
+SETUP_SCRIPTS = (["bench/events_bench.py", "seed-pages"],)  # the event with 500 registrations
 SETUP_TIMEOUT_S = 600
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 15
@@ -277,34 +286,51 @@ def app_env(instance_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def prepare_instance(env: dict[str, str], wsgi: str, log: Path, scale_orgs: int = 0) -> None:
-    """Migrate, load the catalogues, seed the demo data and build the search index, as a new
-    deployment would."""
+def prepare_instance(
+    env: dict[str, str],
+    wsgi: str,
+    log: Path,
+    scale_orgs: int = 0,
+    commands: list[list[str]] | None = None,
+    scripts: list[list[str]] | None = None,
+) -> None:
+    """Migrate, load the catalogues, seed the demo data, add the data of SETUP_SCRIPTS and
+    build the search index, as a new deployment would (``commands``/``scripts`` replace
+    SETUP_COMMANDS/SETUP_SCRIPTS)."""
     app_module = wsgi.split(":", 1)[0]
-    commands = list(SETUP_COMMANDS)
+    commands = list(SETUP_COMMANDS if commands is None else commands)
     if scale_orgs:
         commands.append(["seed-scale", "--orgs", str(scale_orgs)])
-    commands.append(["search", "reindex"])  # seed-scale bypasses the ORM: no outbox rows
+    steps = [[sys.executable, "-m", "flask", "--app", app_module, *c] for c in commands]
+    steps += [[sys.executable, *script] for script in (SETUP_SCRIPTS if scripts is None
+                                                        else scripts)]
+    # seed-scale and the scripts bypass the ORM: no outbox rows, so the index is rebuilt
+    steps.append([sys.executable, "-m", "flask", "--app", app_module, "search", "reindex"])
     with log.open("a") as out:
-        for command in commands:
-            print(f"  flask {' '.join(command)}", flush=True)
-            full = [sys.executable, "-m", "flask", "--app", app_module, *command]
-            try:
-                done = subprocess.run(
-                    full,
-                    cwd=ROOT,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    timeout=SETUP_TIMEOUT_S,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise BenchError(f"flask {' '.join(command)} took over {SETUP_TIMEOUT_S}s") from exc
-            if done.returncode != 0:
-                tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-                raise BenchError(f"flask {' '.join(command)} failed:\n{tail}")
+        for full in steps:
+            run_setup_step(full, env, out, log)
+
+
+def run_setup_step(full: list[str], env: dict[str, str], out, log: Path) -> None:
+    """One set-up command, bounded in time; its output goes to the set-up log."""
+    name = " ".join(part for part in full[1:] if part not in {"-m", "--app"})
+    print(f"  {name}", flush=True)
+    try:
+        done = subprocess.run(
+            full,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=SETUP_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"{name} took over {SETUP_TIMEOUT_S}s") from exc
+    if done.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+        raise BenchError(f"{name} failed:\n{tail}")
 
 
 # ----------------------------------------------------------------------------- HTTP
