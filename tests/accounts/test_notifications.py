@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from flask import render_template_string
+from flask import g, render_template_string
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
@@ -159,3 +159,24 @@ def test_header_badge_counts_lazily(app, db, make_user):
     with app.test_request_context():
         login_user(me)
         assert render_template_string(snippet + "/" + snippet) == "2/2"
+
+
+# The lines the lead inserts in templates/base.html (the account menu, before "Mi cuenta").
+HEADER_SNIPPET = """
+{%- set unread = unread_notifications() %}
+<li><a class="nav-link" href="{{ url_for('accounts.notifications') }}"{% if request.endpoint == 'accounts.notifications' %} aria-current="page"{% endif %}>{{ _("Avisos") }}{% if unread %} <span class="badge badge--warn" data-notification-badge>{{ unread }}<span class="visually-hidden"> {{ _("sin leer") }}</span></span>{% endif %}</a></li>
+"""  # noqa: E501
+
+
+def test_header_snippet_shows_the_badge_only_with_unread(app, db, make_user):
+    me = make_user()
+    with app.test_request_context("/cuenta/avisos"):
+        login_user(me)
+        html = render_template_string(HEADER_SNIPPET)
+        assert 'href="/cuenta/avisos"' in html and "badge" not in html
+    _notice(db, me)
+    with app.test_request_context("/"):
+        vars(g).clear()  # the tests' app context outlives a request; a server's does not
+        login_user(me)
+        html = render_template_string(HEADER_SNIPPET)
+        assert ">1<span class=\"visually-hidden\"> sin leer</span>" in html
