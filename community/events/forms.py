@@ -135,7 +135,3 @@ class RegisterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organization.choices = [("", _l("A título personal"))] + [
             (str(org.id), org.name) for org in organizations]
-
-
-class EmptyForm(FlaskForm):
-    """A POST button: only the CSRF token."""

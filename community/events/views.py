@@ -32,7 +32,6 @@ from community.events.fields import (
 )
 from community.events.forms import (
     CancelEventForm,
-    EmptyForm,
     EventForm,
     RegisterForm,
     SessionForm,
@@ -172,7 +171,7 @@ def event(slug: str):
         opens_closes=services.registration_window(found),
         program=queries.program_days(found),
         register_form=RegisterForm(services.member_organizations(current_user)),
-        button_form=EmptyForm(), cancel_form=CancelEventForm(), **LABELS)
+        cancel_form=CancelEventForm(), **LABELS)
 
 
 @bp.route("/eventos/portada/<name>")
@@ -309,7 +308,7 @@ def conclude(slug: str):
 
 def _program_page(found: Event, form: SessionForm):
     return render_form("events/program.html", form, event=found,
-                       program=queries.program_days(found), button_form=EmptyForm())
+                       program=queries.program_days(found))
 
 
 @bp.route("/eventos/<slug>/programa")
@@ -416,7 +415,7 @@ def my_registrations():
         "events/my_registrations.html", **mine,
         positions={r.id: queries.waitlist_position(r) for r in mine["upcoming"]
                    if r.status == "waitlisted"},
-        button_form=EmptyForm(), **LABELS)
+        **LABELS)
 
 
 # --- managers' list -----------------------------------------------------------------------

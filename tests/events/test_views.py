@@ -181,7 +181,7 @@ def test_event_page_shows_the_event(client, make_event, make_org):
     assert "Encuentro de voluntariado" in body and "Encuentro" in body
     assert f'href="/osc/{org.slug}"' in body and "Fundación Manos Unidas" in body
     assert "hora del centro de México" in body
-    assert "miércoles, 1 de mayo de 2030</time>, de 10:00" in body and " a 1:30" in body
+    assert "miércoles, 1 de mayo de 2030</time>, de 10:00" in body and ">1:30" in body
     assert "Centro de Servicios Administrativos" in body and "Toluca" in body
     assert "Ana López" in body and "Luis Pérez" in body and "Voluntariado" in body
     assert "<strong>plan anual</strong>" in body
