@@ -72,7 +72,7 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_token: str):
         user = db.session.scalar(db.select(User).where(User.session_token == session_token))
-        return user if user is not None and user.active else None
+        return user if user is not None and user.is_active else None
 
 
 def select_locale() -> str:
@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from community import main
     from community.accounts import bp as accounts_bp
     from community.events import bp as events_bp
+    from community.forums import bp as forums_bp
     from community.profiles import bp as profiles_bp
     from community.staff import bp as staff_bp
 
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(profiles_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(forums_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
 

@@ -39,6 +39,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    notification_email: Mapped[str] = mapped_column(String(10), default="each",
+                                                    server_default="each")
 
     municipality = db.relationship("Municipality", lazy="joined")
 
@@ -47,7 +51,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active
+        return self.active and not self.is_suspended
+
+    @property
+    def is_suspended(self) -> bool:
+        """A moderator's suspension for a time; it ends by itself when the time passes."""
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
     def is_staff(self) -> bool:

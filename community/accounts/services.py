@@ -129,7 +129,7 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str, ip: str | None = None) -> User:
     """The user for these credentials; one message for every failure so none leaks."""
     user = find_by_email((email or "").strip())
-    if user is None or not user.check_password(password or "") or not user.active:
+    if user is None or not user.check_password(password or "") or not user.is_active:
         audit.record("auth.sign_in_failed", actor=user, target=user, ip=ip,
                      email=(email or "")[:254])
         raise ValidationError({"password": SIGN_IN_FAILED})

@@ -76,3 +76,4 @@ class Notification(db.Model):
     url: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]

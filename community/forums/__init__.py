@@ -1,0 +1,8 @@
+"""Forums, private messages and moderation: the social network of the OSCs."""
+
+from flask import Blueprint
+
+bp = Blueprint("forums", __name__)
+
+# The routes register themselves on bp when their modules are imported.
+from community.forums import models  # noqa: E402, F401
