@@ -526,3 +526,17 @@ def test_manage_lists_what_each_person_runs(app, make_event, make_org, make_user
     assert "Borrador del personal" not in admin_page
     assert f'href="/eventos/nuevo?osc={org.slug}"' in admin_page
     assert _client_as(app, make_user()).get("/eventos/gestion").status_code == 403
+
+
+def test_month_with_an_unknown_filter_is_400(client):
+    response = client.get("/eventos/mes/2030/1?modalidad=telepatia")
+    assert response.status_code == 400 and "Esa modalidad no existe." in _text(response)
+
+
+def test_event_pages_render_in_english(client, make_event):
+    event = make_event(starts_at="2030-01-15T10:00", ends_at="2030-01-15T12:00")
+    post_form(client, "/idioma", {"language": "en", "next": "/"})
+    month = _text(client.get("/eventos/mes/2030/1"))
+    assert "January 2030" in month and "Monday" in month
+    page = _text(client.get(f"/eventos/{event.slug}"))
+    assert "Tuesday, January 15, 2030" in page
