@@ -17,6 +17,7 @@ index stores it (quantised to a byte); a document's score is the sum over the te
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from math import log
@@ -30,6 +31,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 K1 = 1.2
 B = 0.75
+FEW = 32  # documents to score, against postings: below 1/FEW of them, look them up
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,14 @@ class Scorer:
         factor = self.idf(term.fieldname, term.text) * (K1 + 1) * term.boost
         get = scores.get
         for offset, ids, weights in postings.parts:
+            if only is not None and len(only) * FEW < len(ids):
+                # A few documents in long postings: look each one up (they are sorted).
+                for d in only:
+                    i = bisect_left(ids, d - offset)
+                    if i < len(ids) and ids[i] == d - offset:
+                        w = weights[i]
+                        scores[d] = get(d, 0.0) + factor * w / (w + norm[lengths[d]])
+                continue
             if offset:
                 ids = [d + offset for d in ids]
             if only is None:

@@ -481,14 +481,19 @@ class _WordMatch:
     word: Word
     exact: list[TermPostings]  # its stems in the text fields
     near: list[TermPostings]  # the index's words within its fuzzy distance, if made fuzzy
-    docs: set[int]
+    docs: set[int] | dict[int, float]  # its documents (with their scores, when scored)
 
     def postings(self) -> list[TermPostings]:
         return self.exact + self.near
 
 
-def _match_word(slot: _Slot, word: Word, fuzzy: bool) -> _WordMatch:
-    """Any stem of the word in the title, body or place (or, if fuzzy, a near word)."""
+def _match_word(slot: _Slot, word: Word, fuzzy: bool, scored: bool) -> _WordMatch:
+    """Any stem of the word in the title, body or place (or, if fuzzy, a near word).
+
+    ``scored``: a query of one word ranks every document it finds, so its documents come
+    as a dict of their scores, made in the same pass over the postings; with several
+    words only the documents that have them all are scored, later (``_Plan.ranked``).
+    """
     scorer = slot.scorer
     exact = [scorer.read(TermRef(name, stem)) for name in TEXT_FIELDS for stem in word.stems]
     near = []
@@ -496,6 +501,11 @@ def _match_word(slot: _Slot, word: Word, fuzzy: bool) -> _WordMatch:
         near = [scorer.read(TermRef(SPELLING_FIELD, text, FUZZY_BOOST))
                 for text in _near_words(slot, word)]
     exact, near = [p for p in exact if p.parts], [p for p in near if p.parts]
+    if scored:
+        scores: dict[int, float] = {}
+        for postings in exact + near:
+            scorer.add_scores(scores, postings)
+        return _WordMatch(word, exact, near, scores)
     docs: set[int] = set()
     for postings in exact + near:
         docs |= postings.docs()
@@ -512,7 +522,7 @@ def _near_words(slot: _Slot, word: Word) -> list[str]:
 
 def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
     """The documents for ``words``: AND, then OR when AND finds too little; words in no
-    document fuzzy from the start; every word fuzzy when all that found nothing."""
+    document fuzzy from the start; every word fuzzy when all that found no document."""
     reader = slot.searcher.reader()
     missing = frozenset(w.text for w in words if not _has_exact(reader, w))
     fuzzy = frozenset(w.text for w in words if w.text in missing and w.fuzzy_distance)
@@ -521,7 +531,7 @@ def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
     def match(word: Word, fuzzy_words: frozenset[str]) -> _WordMatch:
         key = (word.text, word.text in fuzzy_words)
         if key not in matched:
-            matched[key] = _match_word(slot, word, key[1])
+            matched[key] = _match_word(slot, word, key[1], scored=len(words) == 1)
         return matched[key]
 
     def attempt(fuzzy_words: frozenset[str]) -> _Plan:
@@ -541,7 +551,7 @@ def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
 
     plan = attempt(fuzzy)
     everything = frozenset(w.text for w in words if w.fuzzy_distance)
-    if not plan.total and everything - fuzzy:
+    if not plan.docs and everything - fuzzy:  # (found, but filtered out: not a typo)
         plan = attempt(everything)
     return plan
 
@@ -632,8 +642,14 @@ class _Plan:
         if self.broadened:
             coord = Counter(chain.from_iterable(m.docs & self.matched for m in self.matches))
             candidates = _top_levels(coord, limit)
-        only = None if len(self.matches) == 1 and candidates is self.docs else candidates
-        scores: dict[int, float] = {}
+        if isinstance(self.docs, dict):  # one word, scored as it was read
+            scores = self.docs
+            if candidates is scores:
+                return heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+            best = heapq.nlargest(limit, candidates, key=scores.__getitem__)
+            return [(d, scores[d]) for d in best]
+        only = candidates
+        scores = {}
         for m in self.matches:
             for postings in m.postings():
                 slot.scorer.add_scores(scores, postings, only)
@@ -655,8 +671,11 @@ def _top_levels(coord: Counter, limit: int) -> set[int]:
     return {doc for doc, n in coord.items() if n >= threshold}
 
 
-def _within(docs: set[int], allowed: set[int] | None) -> set[int]:
-    return docs if allowed is None else docs & allowed
+def _within(docs, allowed: set[int] | None):
+    """The documents of ``docs`` (a set, or a dict of scores) that ``allowed`` lets through."""
+    if allowed is None:
+        return docs
+    return docs.keys() & allowed if isinstance(docs, dict) else docs & allowed
 
 
 def _close_all(searchers) -> None:

@@ -1,14 +1,19 @@
 """Snippets: a result's best passages with the matched words in <mark>.
 
-What ``whoosh.highlight.highlight`` gives with the body's Spanish analyzer, a
-``ContextFragmenter(maxchars=200, surround=60)``, the basic fragment scorer and the two
-best passages in document order: the same passages, computed for less. Whoosh runs every
-word of the body through the analyzer's chain of generators (a few Python calls per filter
-per word) and through the fragmenter as a ``Token`` object; at 20 hits a page that was the
-largest part of a query. Here the body's words are found with the tokenizer's own
-expression, each distinct word's stems are computed once per process (``_word_stems``),
-and the fragmenter's loop runs over plain tuples; ``Token`` objects are made only for the
-matched words, which Whoosh's scorer and formatter then handle as before.
+What ``whoosh.highlight.highlight`` gives with a ``ContextFragmenter(maxchars=200,
+surround=60)``, the basic fragment scorer and the two best passages in document order,
+computed for less. Whoosh runs every word of the body through the analyzer's chain of
+generators and through the fragmenter as a ``Token`` object, and stems every word, however
+rare; at 20 hits a page that was the largest part of a query. Here the body's words are
+found with the tokenizer's own expression, only a word that starts like a query stem is
+stemmed (Snowball and the light stemmer only ever change a word after its first two
+letters), and the fragmenter's loop runs over plain tuples; ``Token`` objects are made only
+for the matched words, which Whoosh's scorer and formatter then handle as before.
+
+One difference, on purpose: each word is one token, matched when any of its stems is a
+query term. With the Spanish analyzer Whoosh sees a word with two stems as two tokens in
+the same place and counts its length twice, so its passages came out shorter than 200
+characters whenever the text had many such words.
 """
 
 from __future__ import annotations
@@ -73,7 +78,7 @@ def make_snippet(body: str, terms: frozenset[str]) -> Markup:
 
 
 def highlighted(text: str, terms: frozenset[str]) -> str:
-    """``highlight.highlight(text, terms, spanish_analyzer(), ContextFragmenter(200, 60),
+    """``highlight.highlight(text, terms, <one token per word>, ContextFragmenter(200, 60),
     MarkFormatter(), top=2)``, but deterministic (see ``_best``); "" when no word of
     ``text`` matches."""
     tokens = _tokens(text, terms)
@@ -93,25 +98,28 @@ def _best(fragments) -> list:
 
 
 @lru_cache(maxsize=131072)
-def _word_stems(word: str) -> tuple[str, ...]:
-    """The analyzer's tokens for one word as the highlighter sees it (stopwords kept)."""
-    folded = fold(word)
-    return tuple(sorted({snowball_stem(folded), light_stem(folded)}))
+def _word_stems(folded: str) -> frozenset[str]:
+    """The analyzer's stems for one folded word (stopwords too: the highlighter keeps them)."""
+    return frozenset((snowball_stem(folded), light_stem(folded)))
 
 
 def _tokens(text: str, terms: frozenset[str]) -> list[tuple[int, int, str | None]] | None:
-    """(start, end, the stem if it is one of ``terms``) per token; None when none is."""
+    """(start, end, its first stem that is one of ``terms``, or None) per word of ``text``;
+    None when no word matches."""
+    heads = {term[:2] for term in terms}
+    every = any(len(term) < 2 for term in terms)  # no shortcut for one-letter stems
     tokens: list[tuple[int, int, str | None]] = []
     append = tokens.append
     found = False
     for match in _WORD.finditer(text):
-        start, end = match.span()
-        for stem in _word_stems(match.group()):
-            if stem in terms:
+        folded = fold(match.group())
+        stem = None
+        if every or len(folded) < 5 or folded[:2] in heads:
+            matched = _word_stems(folded) & terms
+            if matched:
+                stem = min(matched)
                 found = True
-                append((start, end, stem))
-            else:
-                append((start, end, None))
+        append((match.start(), match.end(), stem))
     return tokens if found else None
 
 

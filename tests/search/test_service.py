@@ -555,6 +555,11 @@ def test_postings_and_scores_agree_with_whoosh(tmp_path):
                 scorer.add_scores(scores, postings)
                 hits = searcher.search(Term(fieldname, text), limit=None)
                 assert scores == pytest.approx({hit.docnum: hit.score for hit in hits})
+                for only in ({d for n, d in enumerate(sorted(scores)) if n % 3 == 0},
+                             set(sorted(scores)[:3]) | {10**6}):  # scanned, looked up
+                    some: dict[int, float] = {}
+                    scorer.add_scores(some, postings, only)
+                    assert some == pytest.approx({d: scores[d] for d in only if d in scores})
         assert max(len(ids) for p in everything for _o, ids, _w in p.parts) > 128
         scores = {}
         for postings in everything[:5]:
