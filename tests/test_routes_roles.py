@@ -8,13 +8,15 @@ status shows the permission decision; ``test_every_post_route_needs_csrf`` check
 separately on every POST route.
 """
 
+from importlib import import_module
+from pathlib import Path
+
 import pytest
 
 from community.events import services as events
 from community.profiles import services as registry
 from tests.conftest import PASSWORD, sign_in
 from tests.events.conftest import event_form
-from tests.events.route_table import EVENTS_POST_DATA, EVENTS_ROUTES
 
 SITE_ROLES = ("anonymous", "citizen", "staff", "admin")
 OSC_ROLES = ("osc_member", "osc_admin", "other_osc_admin")
@@ -102,7 +104,26 @@ ROUTES = {
     "profiles.api_list": ("GET", "/api/v1/osc", EVERYONE_200),
     "profiles.api_detail": ("GET", "/api/v1/osc/{org}", EVERYONE_200),
 }
-ROUTES.update(EVENTS_ROUTES)
+
+
+def _module_tables() -> list:
+    """Each module keeps its rows in ``tests/<module>/route_table_*.py``: dicts named
+    ``*_ROUTES`` (endpoint → method, url, statuses) and ``*_POST_DATA``."""
+    tests = Path(__file__).parent
+    return [import_module(".".join(path.relative_to(tests.parent).with_suffix("").parts))
+            for path in sorted(tests.glob("*/route_table_*.py"))]
+
+
+def _merged(suffix: str) -> dict:
+    merged: dict = {}
+    for module in _module_tables():
+        for name, value in vars(module).items():
+            if name.endswith(suffix) and isinstance(value, dict):
+                merged.update(value)
+    return merged
+
+
+ROUTES.update(_merged("_ROUTES"))
 
 # Valid bodies for POST routes whose success needs more than an empty form.
 POST_DATA = {
@@ -112,7 +133,7 @@ POST_DATA = {
     "staff.decide_organization": {"decision": "validate"},
     "staff.decide_change": {"decision": "approve"},
     "profiles.member_role": {"role": "member"},
-    **EVENTS_POST_DATA,
+    **_merged("_POST_DATA"),
 }
 
 
