@@ -125,6 +125,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
+    from community.accounts.notification_cli import notifications_cli
     from community.cli import catalog_cli, seed_demo
     from community.events.cli import events_cli
     from community.profiles.cli import seed_scale
@@ -136,6 +137,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(registry_cli)
     app.cli.add_command(seed_scale)
     app.cli.add_command(events_cli)
+    app.cli.add_command(notifications_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -6,12 +6,14 @@ notification of someone else answers 404 here, never a redirect to its link, so 
 does not leak either.
 """
 
-from flask import g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.accounts import bp
+from community.accounts.forms import ChangeEmailForm, ChangePasswordForm, ResendConfirmationForm
 from community.core import notifications
-from community.core.errors import NotFound
+from community.core.errors import NotFound, ValidationError
 from community.core.models import Notification
 from community.core.urls import safe_next
 from community.extensions import db
@@ -61,3 +63,20 @@ def notification_read(notification_id: int):
     notifications.mark_read(current_user, notification_id)
     db.session.commit()
     return redirect(safe_next(notification.url, url_for("accounts.notifications")))
+
+
+@bp.route("/cuenta/avisos/correo", methods=["POST"])
+@login_required
+def notification_email():
+    """The mail preference form of the settings page (each notice, daily digest, never)."""
+    try:
+        notifications.set_email_preference(current_user, request.form.get("notification_email"))
+    except ValidationError as error:
+        db.session.rollback()
+        return render_template("accounts/settings.html", password_form=ChangePasswordForm(),
+                               email_form=ChangeEmailForm(),
+                               resend_form=ResendConfirmationForm(),
+                               notification_errors=error.errors), 422
+    db.session.commit()
+    flash(_("Guardamos cómo quieres recibir tus avisos por correo."), "success")
+    return redirect(url_for("accounts.settings") + "#correo-avisos")

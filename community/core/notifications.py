@@ -8,10 +8,12 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from community.core import notification_mail
 from community.core.aftercommit import call_after_commit
-from community.core.errors import NotFound
+from community.core.errors import NotFound, ValidationError
 from community.core.models import Notification
 from community.core.permissions import require_signed_in
 from community.core.timeutil import utcnow
@@ -22,9 +24,11 @@ MAX_MESSAGE = 400
 
 def notify(users: Iterable, kind: str, message, url: str | None = None) -> list[Notification]:
     """Add one notification per distinct active user; ``message`` may be a lazy string, so
-    each person reads it in their own language."""
+    each person reads it in their own language. Those who chose to be mailed every notice
+    get a mail after commit."""
     seen: set[int] = set()
     created = []
+    recipients = []
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     for user in users:
         if user is None or user.id in seen or not user.active:
@@ -33,11 +37,19 @@ def notify(users: Iterable, kind: str, message, url: str | None = None) -> list[
         with force_locale(user.locale or default_locale):
             text = str(message)[:MAX_MESSAGE]
         created.append(Notification(user_id=user.id, kind=kind, message=text, url=url))
+        recipients.append(user)
     db.session.add_all(created)
     if created:
         payloads = [(n.user_id, n.message, n.url) for n in created]
         call_after_commit(db.session(), lambda: _push(payloads))
+        _mail_each(recipients, created)
     return created
+
+
+def _mail_each(recipients: list, created: list[Notification]) -> None:
+    """People who chose "each" get the notice by mail too, after commit (never twice: the
+    daily digest skips what is already marked emailed)."""
+    notification_mail.mail_each(list(zip(recipients, created, strict=True)), utcnow())
 
 
 def _push(payloads: list[tuple[int, str, str | None]]) -> None:
@@ -75,3 +87,12 @@ def mark_read(actor, notification_id: int | None = None) -> int:
             raise NotFound()
         stmt = stmt.where(Notification.id == notification_id)
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount
+
+
+def set_email_preference(actor, choice) -> str:
+    """How this person wants notices by mail: each one, a daily digest, or never."""
+    require_signed_in(actor)
+    if choice not in notification_mail.CHOICES:
+        raise ValidationError({"notification_email": _l("Elige una de las opciones.")})
+    actor.notification_email = choice
+    return choice
