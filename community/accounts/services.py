@@ -5,9 +5,11 @@ Every function takes the acting user (or the data a person typed) and raises
 """
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -18,12 +20,14 @@ from community.core import audit
 from community.core.catalog import OTHER_STATE, is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.mail import send_template
-from community.core.permissions import ROLES, require_admin
-from community.core.timeutil import utcnow
+from community.core.permissions import ROLES, has_role, require_admin, require_staff
+from community.core.timeutil import LOCAL_TZ, utcnow
 from community.core.urls import external_url
 from community.extensions import db
 
 SIGN_IN_FAILED = _l("El correo o la contraseña no son correctos.")
+SUSPENSION_DAYS_MAX = 365
+SUSPENSION_REASON_MAX = 500
 
 
 @dataclass
@@ -129,13 +133,24 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str, ip: str | None = None) -> User:
     """The user for these credentials; one message for every failure so none leaks."""
     user = find_by_email((email or "").strip())
-    if user is None or not user.check_password(password or "") or not user.is_active:
+    password_ok = user is not None and user.check_password(password or "")
+    if not password_ok or not user.is_active:
         audit.record("auth.sign_in_failed", actor=user, target=user, ip=ip,
                      email=(email or "")[:254])
-        raise ValidationError({"password": SIGN_IN_FAILED})
+        raise ValidationError({"password": _sign_in_refusal(user, password_ok)})
     user.last_sign_in_at = utcnow()
     audit.record("auth.sign_in", actor=user, target=user, ip=ip)
     return user
+
+
+def _sign_in_refusal(user: User | None, password_ok: bool):
+    """The one failure message, except for a suspended person who typed the right password:
+    they learn until when and why (which reveals nothing to someone without the password)."""
+    if not password_ok or not user.active or not user.is_suspended:
+        return SIGN_IN_FAILED
+    return _l("Tu cuenta está suspendida hasta el %(until)s. Motivo: %(reason)s",
+              until=format_datetime(user.suspended_until, "long"),
+              reason=user.suspension_reason or "")
 
 
 def record_sign_out(user: User, ip: str | None = None) -> None:
@@ -251,6 +266,85 @@ def set_active(actor: User, user: User, active: bool, ip: str | None = None) -> 
         user.session_token = new_session_token()
     audit.record("account.activated" if active else "account.deactivated", actor=actor,
                  target=user, ip=ip)
+
+
+def _require_may_suspend(actor: User, user: User) -> None:
+    """Staff suspend citizens; only the administration suspends staff or admins; nobody
+    suspends themselves."""
+    require_staff(actor)
+    if actor.id == user.id:
+        raise PermissionDenied(_l("No puedes suspender tu propia cuenta."))
+    if has_role(user, "staff") and not has_role(actor, "admin"):
+        raise PermissionDenied(_l("Solo la administración puede suspender cuentas del personal "
+                                  "o de administración."))
+
+
+def _suspension_end(days, until, now: datetime) -> datetime:
+    """When a suspension ends (naive UTC): after ``days`` days, or at 00:00 (Mexico City) of
+    the ``until`` date; within a year either way."""
+    if until not in (None, ""):
+        end = _local_midnight(until)
+        if end <= now:
+            raise ValidationError({"until": _l("Elige una fecha posterior a hoy.")})
+        if end > now + timedelta(days=SUSPENSION_DAYS_MAX + 1):
+            raise ValidationError({"until": _l("La suspensión dura como máximo %(days)d días.",
+                                               days=SUSPENSION_DAYS_MAX)})
+        return end
+    try:
+        count = int(str(days).strip())
+    except (TypeError, ValueError):
+        count = 0
+    if not 1 <= count <= SUSPENSION_DAYS_MAX:
+        raise ValidationError({"days": _l("Escribe un número de días entre 1 y %(max)d, o elige "
+                                          "una fecha.", max=SUSPENSION_DAYS_MAX)})
+    return now + timedelta(days=count)
+
+
+def _local_midnight(raw) -> datetime:
+    try:
+        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError({"until": _l("Escribe la fecha como AAAA-MM-DD.")}) from None
+    local = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def suspend_for(actor: User, user: User, reason, days=None, until=None,
+                now: datetime | None = None, ip: str | None = None) -> datetime:
+    """Suspend an account for a time with a reason. Its session token rotates, so every open
+    session and remember cookie ends now and does not come back when the time is up."""
+    _require_may_suspend(actor, user)
+    now = now or utcnow()
+    errors: dict = {}
+    text = " ".join(str(reason or "").split())
+    if not 3 <= len(text) <= SUSPENSION_REASON_MAX:
+        errors["reason"] = _l("Escribe el motivo (de 3 a %(max)d caracteres); la persona lo "
+                              "leerá al intentar entrar.", max=SUSPENSION_REASON_MAX)
+    try:
+        end = _suspension_end(days, until, now)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    user.suspended_until = end
+    user.suspension_reason = text
+    user.session_token = new_session_token()
+    audit.record("account.suspended", actor=actor, target=user, ip=ip,
+                 until=end.isoformat(timespec="minutes"), reason=text)
+    return end
+
+
+def lift_suspension(actor: User, user: User, ip: str | None = None) -> bool:
+    """End a suspension early; False when there was none to lift."""
+    _require_may_suspend(actor, user)
+    if not user.is_suspended:
+        return False
+    audit.record("account.suspension_lifted", actor=actor, target=user, ip=ip,
+                 until=user.suspended_until.isoformat(timespec="minutes"),
+                 reason=user.suspension_reason)
+    user.suspended_until = None
+    user.suspension_reason = None
+    return True
 
 
 def create_admin(email: str, name: str, password: str) -> User:

@@ -5,4 +5,10 @@ from flask import Blueprint
 bp = Blueprint("forums", __name__)
 
 # The routes register themselves on bp when their modules are imported.
-from community.forums import models, realtime, search  # noqa: E402, F401
+from community.forums import (  # noqa: E402, F401
+    conversation_views,
+    models,
+    moderation_views,
+    realtime,
+    search,
+)
