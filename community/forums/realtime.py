@@ -13,15 +13,12 @@ from flask_socketio import join_room, leave_room
 from community.core.database import transaction_kind
 from community.extensions import db, socketio
 from community.forums import services
+from community.forums.conversations import can_read_conversation, conversation_room
 from community.forums.live import topic_room
 from community.forums.models import Conversation, Topic
 
 REFUSED = {"ok": False, "error": "not_found"}
 JOINED = {"ok": True}
-
-
-def conversation_room(conversation_id: int) -> str:
-    return f"conversation:{conversation_id}"
 
 
 def _id_from(data, key: str) -> int | None:
@@ -66,7 +63,7 @@ def join_conversation(data=None):
     with transaction_kind(read_only=True):
         signed_in = current_user.is_authenticated
         conversation = db.session.get(Conversation, conversation_id) if signed_in else None
-        allowed = conversation is not None and _can_read_conversation(conversation)
+        allowed = can_read_conversation(current_user, conversation)
     if not allowed:
         return REFUSED
     join_room(conversation_room(conversation_id))
@@ -79,12 +76,3 @@ def leave_conversation(data=None):
     if conversation_id is not None:
         leave_room(conversation_room(conversation_id))
     return JOINED
-
-
-def _can_read_conversation(conversation: Conversation) -> bool:
-    """The conversations page's own rule; refuse everything if it is not there yet."""
-    try:
-        from community.forums.conversations import can_read_conversation
-    except ImportError:
-        return False
-    return bool(can_read_conversation(current_user, conversation))

@@ -72,7 +72,8 @@
     var adopted = document.importNode(element, true);
     if (existing) {
       existing.parentNode.replaceChild(adopted, existing);
-    } else {
+    } else if (container.getAttribute("data-last-page") !== "false") {
+      /* A new post belongs at the end: only the last page of a topic shows it. */
       container.appendChild(adopted);
       announce(announcement);
     }
