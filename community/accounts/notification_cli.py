@@ -49,8 +49,7 @@ def send_digest(user_id: int, now: datetime) -> bool:
         return False
     for notice in notices:
         notice.emailed_at = now
-    message = notification_mail.build_message(user, notices, digest=True)
-    notification_mail.send_after_commit([message])
+    notification_mail.send(user, notices, digest=True)
     return True
 
 

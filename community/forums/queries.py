@@ -1,0 +1,188 @@
+"""Read side of the forums: the category board, topic lists, a page of posts, unread counts
+and the mention autocomplete. Nothing here writes, and nothing here decides who may read:
+callers pass the categories ``services`` allowed, and hidden topics are shown only when the
+caller says the person moderates."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from community.accounts.models import User
+from community.core.text import fold
+from community.core.timeutil import utcnow
+from community.extensions import db
+from community.forums.models import Category, Post, Topic, TopicRead
+from community.forums.notices import handle_of
+from community.profiles.models import Organization
+
+TOPICS_PER_PAGE = 30
+RECENT_TOPICS = 10
+NEW_TOPIC_DAYS = 14
+MENTION_LIMIT = 8
+MENTION_MIN_CHARS = 2
+
+
+@dataclass
+class PostPage:
+    """One page of a topic, shaped like Flask-SQLAlchemy's Pagination for ``_pagination.html``.
+
+    Posts are numbered 1..last_post_number without gaps (nothing is ever deleted), so a page
+    is a range of numbers read through the (topic, number) index, with no COUNT over posts.
+    """
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(number: int, per_page: int) -> int:
+    """The page that shows post ``number``."""
+    return max(1, math.ceil(max(number, 1) / per_page))
+
+
+def topic_posts(topic: Topic, page: int, per_page: int) -> PostPage:
+    """Posts of one page of a topic, with their quoted posts, in order."""
+    total = topic.last_post_number
+    page = min(max(page, 1), page_of(total, per_page))
+    first = (page - 1) * per_page + 1
+    rows = db.session.scalars(
+        select(Post).where(Post.topic_id == topic.id, Post.number.between(
+            first, first + per_page - 1)).order_by(Post.number)).all()
+    _load_quoted(rows)
+    return PostPage(items=list(rows), page=page, per_page=per_page, total=total)
+
+
+def _load_quoted(posts: list[Post]) -> None:
+    """Fetch every quoted post of a page in one query instead of one per post."""
+    ids = {p.quoted_post_id for p in posts if p.quoted_post_id}
+    if ids:
+        list(db.session.scalars(select(Post).where(Post.id.in_(ids))))
+
+
+def _visible(moderator: bool):
+    return True if moderator else Topic.hidden.is_(False)
+
+
+def category_topics(category: Category, page: int, moderator: bool):
+    """Topics of a category: pinned first, then the latest activity."""
+    stmt = (select(Topic).where(Topic.category_id == category.id, _visible(moderator))
+            .order_by(Topic.pinned.desc(), Topic.last_posted_at.desc(), Topic.id.desc()))
+    return db.paginate(stmt, page=page, per_page=TOPICS_PER_PAGE, error_out=False)
+
+
+def recent_topics(category_ids: list[int], moderator: bool,
+                  limit: int = RECENT_TOPICS) -> list[Topic]:
+    if not category_ids:
+        return []
+    return list(db.session.scalars(
+        select(Topic).where(Topic.category_id.in_(category_ids), _visible(moderator))
+        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit)))
+
+
+def latest_topics(category_ids: list[int], moderator: bool) -> dict[int, Topic]:
+    """The most recently active topic of each category, for "última actividad"."""
+    if not category_ids:
+        return {}
+    ranked = (select(Topic.id, func.row_number().over(
+        partition_by=Topic.category_id,
+        order_by=(Topic.last_posted_at.desc(), Topic.id.desc())).label("rank"))
+        .where(Topic.category_id.in_(category_ids), _visible(moderator)).subquery())
+    topics = db.session.scalars(select(Topic).join(ranked, ranked.c.id == Topic.id)
+                                .where(ranked.c.rank == 1))
+    return {topic.category_id: topic for topic in topics}
+
+
+def new_since(user) -> datetime:
+    """Topics opened after this moment and never read count as new for this person."""
+    window = utcnow() - timedelta(days=NEW_TOPIC_DAYS)
+    joined = getattr(user, "created_at", None)
+    return max(window, joined) if joined else window
+
+
+def unread_counts(user, category_ids: list[int], moderator: bool) -> dict[int, dict]:
+    """Per category: ``unread`` topics the person read that have new posts since, and ``new``
+    topics they never opened (recent ones only, see :func:`new_since`)."""
+    if not getattr(user, "is_authenticated", False) or not category_ids:
+        return {}
+    read = aliased(TopicRead)
+    unread = func.sum(db.case((and_(read.topic_id.is_not(None),
+                                    Topic.last_post_number > read.last_read_number), 1),
+                              else_=0))
+    new = func.sum(db.case((and_(read.topic_id.is_(None), Topic.created_at > new_since(user),
+                                 Topic.author_id != user.id), 1), else_=0))
+    rows = db.session.execute(
+        select(Topic.category_id, unread, new)
+        .outerjoin(read, and_(read.topic_id == Topic.id, read.user_id == user.id))
+        .where(Topic.category_id.in_(category_ids), _visible(moderator))
+        .group_by(Topic.category_id))
+    return {cid: {"unread": int(u or 0), "new": int(n or 0)} for cid, u, n in rows}
+
+
+def topic_marks(user, topics: list[Topic], read: dict[int, int]) -> dict[int, dict]:
+    """Per topic of a list: how many posts are unread and whether the topic is new."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    since = new_since(user)
+    marks = {}
+    for topic in topics:
+        last = read.get(topic.id)
+        if last is None:
+            is_new = topic.created_at > since and topic.author_id != user.id
+            marks[topic.id] = {"new": is_new, "unread": 0, "first_unread": 1}
+        else:
+            marks[topic.id] = {"new": False,
+                               "unread": max(topic.last_post_number - last, 0),
+                               "first_unread": min(last + 1, topic.last_post_number)}
+    return marks
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def mention_candidates(raw: str, limit: int = MENTION_LIMIT) -> list[dict]:
+    """People (by name, never by e-mail) and validated OSCs whose name contains the text.
+
+    People come first; an OSC fills the places people leave, and at least a few are offered
+    when both match.
+    """
+    text = " ".join((raw or "").lstrip("@").split())[:60]
+    if len(text) < MENTION_MIN_CHARS:
+        return []
+    pattern = _like(text)
+    people = db.session.scalars(
+        select(User).where(User.active.is_(True), User.name.ilike(pattern, escape="\\"))
+        .order_by(User.name).limit(limit)).all()
+    orgs = db.session.scalars(
+        select(Organization).where(Organization.status == "validated",
+                                   Organization.name_folded.like(_like(fold(text)), escape="\\"))
+        .order_by(Organization.name).limit(limit)).all()
+    org_places = min(len(orgs), max(limit - len(people), min(3, limit // 2)))
+    chosen_people = people[:limit - org_places]
+    return ([{"kind": "person", "handle": handle_of(u), "name": u.name} for u in chosen_people]
+            + [{"kind": "osc", "handle": o.slug, "name": o.name} for o in orgs[:org_places]])
