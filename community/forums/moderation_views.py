@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from community.accounts import realtime
 from community.accounts import services as accounts
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
@@ -198,6 +199,7 @@ def suspend_user(user_id: int):
             attach_errors(form, error)
         else:
             db.session.commit()
+            realtime.disconnect_user(person.id)
             flash(_("La cuenta de %(name)s quedó suspendida hasta el %(until)s.",
                     name=person.name, until=_when(until)), "success")
             return redirect(url_for("forums.suspend_user", user_id=person.id))

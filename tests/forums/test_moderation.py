@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from community.accounts import realtime
 from community.accounts import services as accounts
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.models import AuditEntry, Notification
@@ -293,7 +294,10 @@ def test_history_page_for_moderators(db, client, make_topic, make_user):
     assert "Necesitamos orientación para el trámite." in html and "Texto corregido" in html
 
 
-def test_suspend_page_ends_sessions_and_sign_in_says_until_when(db, app, client, make_user):
+def test_suspend_page_ends_sessions_and_sign_in_says_until_when(db, app, client, make_user,
+                                                               monkeypatch):
+    closed = []
+    monkeypatch.setattr(realtime, "disconnect_user", closed.append)
     person = make_user(email="ana@ejemplo.mx")
     moderator = make_user(role="staff")
     other = app.test_client()
@@ -304,7 +308,7 @@ def test_suspend_page_ends_sessions_and_sign_in_says_until_when(db, app, client,
     bad = post_form(client, url, {"days": "500", "reason": ""}, page=url)
     assert bad.status_code == 422 and "entre 1 y 365" in bad.get_data(as_text=True)
     done = post_form(client, url, {"days": "7", "reason": "Mensajes ofensivos"}, page=url)
-    assert done.status_code == 302
+    assert done.status_code == 302 and closed == [person.id]  # and its sockets
     assert other.get("/cuenta").status_code == 302  # the old session is gone
     wrong = sign_in(other, person.email, "otra-contrasena-cualquiera")
     assert "suspendida hasta" not in wrong.get_data(as_text=True)
