@@ -181,12 +181,24 @@ def restore_post(actor, post: Post, now: datetime | None = None) -> Post:
 
 
 def moderate_post(actor, post: Post, action: str, reason=None) -> Post:
+    """One of the post tools (hide, restore, dismiss its reports), named by ``action``."""
     if action == "hide":
         return hide_post(actor, post, reason)
     if action == "restore":
         return restore_post(actor, post)
+    if action == "dismiss":
+        dismiss_reports(actor, post)
+        return post
     require_moderator(actor)
     raise ValidationError({"action": _l("Elige una acción válida.")})
+
+
+def recent_posts(actor, person: User, limit: int = 5) -> list[Post]:
+    """What a person wrote lately, whatever its status, so a moderator deciding on a
+    suspension has the facts at hand."""
+    require_moderator(actor)
+    return list(db.session.scalars(select(Post).where(Post.author_id == person.id)
+                                   .order_by(Post.created_at.desc()).limit(limit)))
 
 
 def post_history(actor, post: Post) -> list:

@@ -23,7 +23,7 @@ from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
 from community.forums import bp, moderation, services
-from community.forums.models import Post, Topic
+from community.forums.models import Topic
 
 REPORT_LIMIT = "20 per hour"
 
@@ -152,11 +152,7 @@ def moderate_post(post_id: int):
     back = _back(f"{topic_path(post.topic)}#p{post.number}")
     action = request.form.get("action", "")
     try:
-        if action == "dismiss":
-            moderation.require_moderator(current_user)
-            moderation.dismiss_reports(current_user, post)
-        else:
-            moderation.moderate_post(current_user, post, action, request.form.get("reason"))
+        moderation.moderate_post(current_user, post, action, request.form.get("reason"))
     except ValidationError as error:
         db.session.rollback()
         return _tool_page(error, _("Moderar el mensaje #%(number)d", number=post.number),
@@ -204,17 +200,11 @@ def suspend_user(user_id: int):
                     name=person.name, until=_when(until)), "success")
             return redirect(url_for("forums.suspend_user", user_id=person.id))
     return render_form("forums/moderation/suspend.html", form, person=person,
-                       recent_posts=_recent_posts(person))
+                       recent_posts=moderation.recent_posts(current_user, person))
 
 
 def _when(value) -> str:
     return format_datetime(value, "long")
-
-
-def _recent_posts(person) -> list[Post]:
-    """What the person wrote lately, so the moderator decides with the facts at hand."""
-    return list(db.session.scalars(db.select(Post).where(Post.author_id == person.id)
-                                   .order_by(Post.created_at.desc()).limit(5)))
 
 
 @bp.route("/foros/moderacion/cuentas/<int:user_id>/levantar", methods=["POST"])
