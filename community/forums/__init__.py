@@ -11,4 +11,5 @@ from community.forums import (  # noqa: E402, F401
     moderation_views,
     realtime,
     search,
+    views,
 )

@@ -87,6 +87,23 @@ def can_edit_post(user, post: Post) -> bool:
         post.author_id == user.id or is_moderator(user))
 
 
+def edit_problem(user, post: Post):
+    """Why this person may not edit this post (a message), or None: the rules of
+    :func:`edit_post`, asked before the form or the Edit link is shown."""
+    if not can_edit_post(user, post):
+        return _l("Solo quien escribió el mensaje puede editarlo.")
+    if post.status != "visible" and not is_moderator(user):
+        return _l("Este mensaje ya no se puede editar.")
+    return None
+
+
+def require_can_edit(user, post: Post) -> None:
+    require_signed_in(user)
+    problem = edit_problem(user, post)
+    if problem:
+        raise PermissionDenied(problem)
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
