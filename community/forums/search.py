@@ -1,7 +1,9 @@
 """Forums in the platform's search: what every visitor may read, and nothing else.
 
-Two kinds: ``topic`` (the title and the opening post) and ``post`` (each reply, titled with
-its topic). Only visible posts of topics that are not hidden, in categories that are not
+Two kinds: ``topic`` (the title and the opening post) and ``post`` (each reply). A reply's
+document is titled with its own first words, not its topic's title: with the title in every
+reply, a word of the title matched every "gracias" of the thread and one topic filled the
+first page of results. Only visible posts of topics that are not hidden, in categories that are not
 ``members_only``, have documents. The index has a ``visibility`` field, but the query
 service grants every person the same label ("public", ``search.service.visibility_for``),
 so a restricted category cannot be searched by its members either: it is left out of the
@@ -27,6 +29,7 @@ from community.forums.services import POSTS_PER_PAGE
 from community.search.registry import SearchKind, register
 
 TAGS = re.compile(r"<[^>]+>")
+EXCERPT_CHARS = 90
 
 
 def _text(html: str | None) -> str:
@@ -62,8 +65,15 @@ def topic_documents(topic: Topic) -> list[dict]:
 def post_documents(post: Post) -> list[dict]:
     if post.number == 1 or post.status != "visible" or not topic_is_public(post.topic):
         return []
-    return [_document(post.topic, post.topic.title, _text(post.body_html), post.created_at,
-                      post_url(post))]
+    text = " ".join(_text(post.body_html).split())
+    return [_document(post.topic, excerpt(text), text, post.created_at, post_url(post))]
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first words of a reply, cut at a word, as the title of its search hit."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _document(topic: Topic, title: str, body: str, when, url: str) -> dict:

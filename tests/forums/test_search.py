@@ -34,9 +34,10 @@ def test_topic_and_reply_are_found(client, make_topic, make_user, runner):
     assert found[0]["url"] == f"/foros/t/{topic.id}-{topic.slug}"
     assert urls(client, "presupuesto", "topic") == [found[0]["url"]]  # the opening post
     reply = hits(client, "marco logico", "post")
-    assert reply and reply[0]["title"] == "Convocatoria de coinversión social 2026"
+    assert reply and reply[0]["title"] == "Nosotros usamos la matriz de marco lógico."
     assert reply[0]["url"] == f"/foros/t/{topic.id}-{topic.slug}#p2"
     assert hits(client, "presupuesto", "post") == []  # the opening post is the topic's
+    assert hits(client, "coinversion", "post") == []  # replies do not carry the topic title
     assert_no_drift(runner)
 
 
@@ -128,6 +129,15 @@ def test_edit_and_retitle_reach_the_index(db, client, make_topic, runner):
     assert [h["title"] for h in hits(client, "indesol", "topic")] == ["Requisitos para la CLUNI"]
     assert hits(client, "cuanto tarda") == []
     assert_no_drift(runner)
+
+
+def test_a_long_reply_is_titled_by_its_first_words():
+    text = "Nosotros pedimos la constancia de situación fiscal, el acta constitutiva " \
+           "protocolizada y el comprobante de domicilio."
+    title = search.excerpt(text)
+    assert title == "Nosotros pedimos la constancia de situación fiscal, el acta constitutiva " \
+                    "protocolizada y…"
+    assert len(title) <= search.EXCERPT_CHARS + 1
 
 
 def test_reply_beyond_the_first_page_links_to_its_page(db, make_topic, make_user):
