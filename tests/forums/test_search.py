@@ -159,7 +159,7 @@ def test_reindex_holds_only_public_forum_documents(db, client, make_topic, make_
     db.session.commit()
     assert runner.invoke(args=["search", "reindex"]).exit_code == 0
     assert {h["title"] for h in hits(client, "procuracion")} == {
-        "Taller de procuración de fondos en Toluca"}
+        "Taller de procuración de fondos en Toluca", "Procuración con empresas locales."}
     assert not index.check()
 
 
