@@ -22,6 +22,7 @@ DEMO_SEEDERS = [
     "community.accounts.demo",
     "community.profiles.demo",
     "community.events.demo",
+    "community.forums.demo",
 ]
 
 
