@@ -80,7 +80,7 @@
 
   function quote(link) {
     var form = document.querySelector("[data-reply-form]");
-    var field = form && form.querySelector("[data-quote-field]");
+    var field = form && form.querySelector("input[name='quote']");
     var box = form && form.querySelector("[data-quoting]");
     var article = document.getElementById("p" + link.getAttribute("data-quote-number"));
     if (!field || !box || !article) {
@@ -114,7 +114,7 @@
 
   function cancelQuote(link) {
     var form = link.closest("[data-reply-form]");
-    var field = form && form.querySelector("[data-quote-field]");
+    var field = form && form.querySelector("input[name='quote']");
     var box = form && form.querySelector("[data-quoting]");
     if (!field || !box) {
       return false;
@@ -171,8 +171,9 @@
     this.list.hidden = true;
     textarea.parentNode.insertBefore(this.list, textarea.nextSibling);
     textarea.setAttribute("aria-autocomplete", "list");
+    /* A textarea may not be a combobox (ARIA in HTML), so it is a textbox that names its
+       list and the active option; the options say which one is selected. */
     textarea.setAttribute("aria-controls", this.list.id);
-    textarea.setAttribute("aria-expanded", "false");
     textarea.addEventListener("input", this.onInput.bind(this));
     textarea.addEventListener("keydown", this.onKey.bind(this));
     textarea.addEventListener("blur", this.close.bind(this));
@@ -229,7 +230,6 @@
       list.appendChild(option);
     });
     list.hidden = !items.length;
-    this.textarea.setAttribute("aria-expanded", items.length ? "true" : "false");
     this.highlight();
   };
 
@@ -249,7 +249,6 @@
     this.items = [];
     this.active = -1;
     this.list.hidden = true;
-    this.textarea.setAttribute("aria-expanded", "false");
     this.textarea.removeAttribute("aria-activedescendant");
   };
 

@@ -405,6 +405,7 @@ def test_quote_link_prefills_and_reply_shows_the_quoted_block(app, db, make_topi
     assert f"cita={first.id}#responder" in page
     quoting = _text(client.get(f"{_url(topic)}?cita={first.id}"))
     assert f'value="{first.id}"' in quoting and "Citas el mensaje 1 de Ana Torres" in quoting
+    assert quoting.count('name="quote"') == 1  # one field, or the browser sends the empty one
     response = post_form(client, f"/foros/t/{topic.id}/responder",
                          {"body": "Gracias por el dato.", "quote": str(first.id)},
                          page=_url(topic))
