@@ -164,14 +164,25 @@
   }
 
   function setUpSignOut() {
-    socket.on("signed_out", function () {
-      window.location.reload();
+    /* A page that is already leaving (this tab pressed "Salir") must not reload: the reload
+       would cancel the sign-out response before the browser stores its cookie. */
+    var leaving = false;
+    window.addEventListener("beforeunload", function () {
+      leaving = true;
     });
+    function reloadSoon() {
+      window.setTimeout(function () {
+        if (!leaving) {
+          window.location.reload();
+        }
+      }, 500);
+    }
+    socket.on("signed_out", reloadSoon);
     socket.on("disconnect", function (reason) {
       /* The server closes a socket only when its session ended (signed out elsewhere);
          any other reason (network, restart) reconnects by itself. */
       if (reason === "io server disconnect") {
-        window.location.reload();
+        reloadSoon();
       }
     });
   }
