@@ -1,0 +1,295 @@
+"""An XSS corpus stored through every write path people have, rendered in Chromium.
+
+Each payload, if it ever ran, would set ``window.__xss`` (and most also call ``alert``). The
+corpus goes into a topic's title and text, a reply, an edit, a private message, a person's
+name (through sign-up), an OSC's name and mission, the file name of an OSC document, and an
+event's title, summary, speakers and description. Then every page that shows them is opened
+(the forum board, category, topic, notices, messages, search, calendar, event, profile, the
+admin's edit page with the document list, the moderation queue and the edit history), plus
+what the pages' scripts insert themselves: the live reply (live.js parses a fragment and
+inserts it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestions.
+
+On every page: no dialog opened, ``window.__xss`` is undefined, no element carries an event
+handler attribute, no link or source uses ``javascript:``, ``vbscript:`` or a ``data:``
+document, no iframe/object/embed exists, every script comes from /static/, and the titles
+show the payload as text. The console must stay clean too (the e2e conftest fails a test on
+any console error): a CSP block would mean the sanitizer let a script through and only the
+second wall held, which this test counts as a failure.
+"""
+
+import re
+from io import BytesIO
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfWriter
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from community.accounts import services as accounts
+from community.accounts.models import User
+from community.core.timeutil import utcnow
+from community.events import services as events
+from community.extensions import db
+from community.forums import conversations, moderation, services
+from community.forums.models import Category, Post, Topic
+from community.forums.notices import handle_of
+from community.profiles import documents
+from community.search import index
+from tests.conftest import PASSWORD
+from tests.e2e.test_forum_journey import wait_for_room
+from tests.e2e.test_registry_journey import sign_in
+from tests.events.conftest import event_form
+
+FLAG = "window.__xss"
+PAYLOADS = (
+    '<script>window.__xss="script";alert(1)</script>',
+    '<img src=x onerror="window.__xss=\'img\';alert(1)">',
+    '<svg onload="window.__xss=\'svg\';alert(1)">',
+    '<math><mi xlink:href="javascript:window.__xss=\'math\'">math</mi></math>',
+    '[enlace](javascript:window.__xss="md";alert(1))',
+    '<a href="jAvAsCrIpT:window.__xss=\'case\';alert(1)">clic</a>',
+    '"><script>window.__xss="break";alert(1)</script>',
+    "'><img src=x onerror=window.__xss='quote'>",
+    '<iframe srcdoc="<script>parent.__xss=\'srcdoc\'</script>"></iframe>',
+    '<details open ontoggle="window.__xss=\'details\';alert(1)">detalles</details>',
+    '<div style="width:expression(window.__xss=\'css\');background:url(javascript:alert(1))">'
+    "estilo</div>",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">datos</a>',
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    "[x](vbscript:msgbox(1)) <object data=javascript:alert(1)></object>",
+    "<body onload=window.__xss='body'><style>*{background:url(javascript:alert(1))}</style>",
+)
+CORPUS = "\n\n".join(PAYLOADS)
+TITLE = '"><script>window.__xss="title"</script><img src=x onerror=alert(1)> Convocatoria'
+NAME = 'Ana <img src=x onerror="window.__xss=\'name\';alert(1)"> Torres'
+ORG_NAME = 'Red <svg onload="window.__xss=\'org\'"> de Mujeres de Neza'
+FILE_NAME = '"><img src=x onerror=alert(1)>acta<script>alert(1)</script>.pdf'
+EVENT_TITLE = 'Taller <script>window.__xss="event"</script> de fondos'
+
+AUDIT_DOM = """() => {
+  const bad = [];
+  const urlAttrs = ["href", "src", "xlink:href", "action", "formaction", "data", "poster"];
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.tagName.toLowerCase();
+    if (["iframe", "object", "embed", "frame", "frameset", "base"].includes(tag)) {
+      bad.push("element " + tag);
+    }
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
+      if (name.startsWith("on")) bad.push(tag + " " + name);
+      if (name === "srcdoc") bad.push(tag + " srcdoc");
+      const risky = /^(javascript:|vbscript:|data:text|data:image\\/svg)/;
+      if (urlAttrs.includes(name) && risky.test(value)) {
+        bad.push(tag + " " + name + "=" + attr.value.slice(0, 40));
+      }
+      if (name === "style" && /expression|javascript:/.test(value)) bad.push(tag + " style");
+    }
+  }
+  for (const script of document.scripts) {
+    const src = script.getAttribute("src") || "";
+    if (!src.startsWith("/static/") && !src.startsWith(location.origin + "/static/")) {
+      bad.push("script " + (src || "inline: " + script.textContent.slice(0, 40)));
+    }
+  }
+  return bad;
+}"""
+
+
+class Watch:
+    """Dialogs a page opened (each dismissed at once, so a test never hangs on one)."""
+
+    def __init__(self, *pages) -> None:
+        self.dialogs: list[str] = []
+        for page in pages:
+            page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def assert_inert(self, page, label: str) -> None:
+        page.wait_for_load_state("load")
+        assert page.evaluate(f"() => typeof {FLAG}") == "undefined", \
+            f"{label}: payload ran ({page.evaluate(f'() => {FLAG}')})"
+        assert not self.dialogs, f"{label}: dialogs {self.dialogs}"
+        bad = page.evaluate(AUDIT_DOM)
+        assert not bad, f"{label}: dangerous markup {bad}"
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _people(make_user):
+    """The author signs up through the real form's service with a hostile name."""
+    author = accounts.sign_up(accounts.SignUp(name=NAME, email="ana.xss@ejemplo.mx",
+                                              password=PASSWORD,
+                                              municipality="15058"))
+    author.email_confirmed_at = utcnow()
+    reader = make_user(email="lector@ejemplo.mx", name="Lector Atento")
+    staff = make_user(email="moderacion@edomex.mx", role="staff", name="Moderación DGPS")
+    db.session.commit()
+    return author, reader, staff
+
+
+def _organization(author, staff, make_org):
+    org = make_org(name=ORG_NAME, admin=author, municipality="15058",
+                   mission="Acompañamos a mujeres.\n\n" + CORPUS)
+    file = FileStorage(BytesIO(_pdf()), filename=FILE_NAME, content_type="application/pdf")
+    documents.add_document(author, org, "acta", file)
+    db.session.commit()
+    return org
+
+
+def _forum(author, reader, staff, org):
+    category = Category(slug="general", name="General", description="Para conversar.",
+                        group="general")
+    db.session.add(category)
+    db.session.flush()
+    topic = services.create_topic(author, category, {
+        "title": TITLE, "body": CORPUS, "organization": str(org.id)})
+    first = services.reply(reader, topic, {"body": f"@{handle_of(author)} " + CORPUS})
+    second = services.reply(author, topic, {"body": "Respuesta por editar.",
+                                            "quote": str(first.id)})
+    services.edit_post(author, second, {"body": CORPUS + "\n\n(editado)"})
+    moderation.report_post(reader, second, CORPUS)
+    db.session.commit()
+    return topic
+
+
+def _messages(author, reader):
+    conversation = conversations.start_conversation(author, {
+        "to": [handle_of(reader)], "subject": TITLE, "body": CORPUS})
+    conversations.send_message(reader, conversation, {"body": CORPUS})
+    db.session.commit()
+    return conversation
+
+
+def _event(staff):
+    event = events.create_event(staff, event_form(
+        title=EVENT_TITLE, summary=PAYLOADS[1], description=CORPUS, speakers=NAME,
+        venue=PAYLOADS[2]))
+    events.publish(staff, event)
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def stored(make_user, make_org):
+    """Every write path, fed the corpus. Returns plain values, and ends the test thread's
+    transaction: touching an expired ORM object later would open a write transaction here
+    (SQLite, BEGIN IMMEDIATE) and the live server's requests would wait for it."""
+    author, reader, staff = _people(make_user)
+    org = _organization(author, staff, make_org)
+    topic = _forum(author, reader, staff, org)
+    conversation = _messages(author, reader)
+    event = _event(staff)
+    index.check()  # opens the index: the outbox drained after each commit
+    values = {"author": author.email, "author_id": author.id, "reader": reader.email,
+              "staff": staff.email, "org": org.slug, "topic_id": topic.id,
+              "conversation": conversation.id, "event": event.slug,
+              "topic_url": f"/foros/t/{topic.id}-{topic.slug}",
+              "edited_post": _post_id(topic.id, 3)}
+    db.session.rollback()
+    return values
+
+
+def _visit(watch, page, paths, label):
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, f"{label} {path}: HTTP {response.status}"
+        watch.assert_inert(page, f"{label} {path}")
+
+
+def test_stored_corpus_never_runs_on_any_page(page, phone, stored):
+    watch = Watch(page, phone)
+    topic_url = stored["topic_url"]
+    public = ["/foros", "/foros/general", topic_url, f"/osc/{stored['org']}",
+              "/eventos", f"/eventos/{stored['event']}", "/buscar?q=convocatoria",
+              "/buscar?q=mujeres+neza", "/osc?municipio=15058"]
+    _visit(watch, phone, public, "anonymous")
+    phone.goto(topic_url)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text('"><script>window.__xss=')
+
+    sign_in(page, stored["reader"])
+    _visit(watch, page, public + ["/cuenta/avisos", "/mensajes",
+                                  f"/mensajes/{stored['conversation']}"], "reader")
+    expect(page.get_by_role("main")).to_contain_text("<script>window.__xss=")
+
+    page.context.clear_cookies()
+    sign_in(page, stored["author"])
+    slug = stored["org"]
+    _visit(watch, page, [f"/osc/{slug}/editar", f"/osc/{slug}/historial", "/cuenta/avisos",
+                         "/cuenta"], "author")
+    page.goto(f"/osc/{slug}/editar")
+    expect(page.get_by_role("main")).to_contain_text("acta")
+
+    page.context.clear_cookies()
+    sign_in(page, stored["staff"])
+    edited = stored["edited_post"]
+    _visit(watch, page, ["/foros/moderacion", f"/foros/p/{edited}/historial", topic_url],
+           "staff")
+
+
+def test_corpus_inserted_by_the_pages_scripts_never_runs(page, stored):
+    """What live.js and forums.js put into the page themselves: a live reply (a parsed
+    fragment), the Markdown preview (innerHTML) and the @mention suggestions."""
+    watch = Watch(page)
+    sign_in(page, stored["reader"])
+    page.goto(stored["topic_url"])
+    wait_for_room(stored["topic_id"], 1)
+    number = _reply_now(stored["author_id"], stored["topic_id"], CORPUS + "\n\nen vivo")
+    expect(page.locator(f"#posts #p{number}")).to_contain_text("en vivo")
+    watch.assert_inert(page, "live reply")
+
+    composer = page.get_by_label("Tu respuesta")
+    composer.fill(CORPUS)
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.locator(".composer__preview")).to_be_visible()
+    expect(page.locator(".composer__preview-body")).to_contain_text("clic")
+    watch.assert_inert(page, "preview")
+
+    composer.fill("")
+    composer.press_sequentially("Hola @Ana")
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_contain_text(
+        re.compile("Ana"))
+    watch.assert_inert(page, "mention suggestions")
+
+
+def _post_id(topic_id: int, number: int) -> int:
+    return db.session.scalar(select(Post.id).where(Post.topic_id == topic_id,
+                                                   Post.number == number))
+
+
+def _reply_now(author_id: int, topic_id: int, body: str) -> int:
+    """A reply written while the reader's page is open; its number, read before the commit
+    so the test thread holds no transaction afterwards."""
+    post = services.reply(db.session.get(User, author_id), db.session.get(Topic, topic_id),
+                          {"body": body})
+    number = post.number
+    db.session.commit()
+    return number
+
+
+@pytest.mark.allow_console_errors
+def test_the_audit_catches_an_injected_handler(page):
+    """The checks above are not vacuous: markup that slips past the sanitizer is flagged by
+    the audit even when the CSP stops it from running, and the console then reports the CSP
+    block (which is why the real corpus test must see a clean console)."""
+    watch = Watch(page)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto("/")
+    injected = '<img src="/static/nada.png" onerror="window.__xss=1"><a href="javascript:0">x</a>'
+    page.evaluate("(html) => document.body.insertAdjacentHTML('beforeend', html)", injected)
+    page.wait_for_timeout(500)
+    with pytest.raises(AssertionError, match="img onerror"):
+        watch.assert_inert(page, "self-test")
+    assert page.evaluate(f"() => typeof {FLAG}") == "undefined"  # the CSP held
+    assert any("Content Security Policy" in text for text in console), console
