@@ -1,29 +1,31 @@
 """The query service: what ``/buscar`` and the directory's text filter ask the index.
 
 People's text never reaches Whoosh's query parser. The words are pulled out with the
-index's own analyzers and the query is built from ``Term`` objects, so quotes, colons,
-parentheses, "AND"/"OR"/"NOT", stars and the like are only punctuation: any string gives
-results or nothing, never an exception.
+index's own analyzers and the query is made of terms, so quotes, colons, parentheses,
+"AND"/"OR"/"NOT", stars and the like are only punctuation: any string gives results or
+nothing, never an exception.
 
 For each word the query asks for every stem the Spanish analyzer gives it, in the title, the
 body and the place; the words are joined with AND, and when fewer than ``MIN_AND_HITS``
 documents have them all, with OR (``SearchResults.broadened`` says so), ranked by how many
 of the words a document has, then by score.
-A word that is in no document is looked up with a fuzzy term on the ``words`` field
-(typo tolerance) and, when the corrected query has results, offered as
-"¿Quisiste decir …?" (``SearchResults.suggestion``).
+A word that is in no document is looked up among the index's words within one or two
+edits (typo tolerance, :mod:`community.search.fuzzy`) and, when the corrected query has
+results, offered as "¿Quisiste decir …?" (``SearchResults.suggestion``).
 
 Everything is filtered by what the person may see (:func:`visibility_for`): the hits and
 the facet counts. Each facet is counted without its own filter, so a person can switch from
 one municipality to another without first removing the filter.
 
-Speed, in pure Python: the set of matching documents (for the total, the AND/OR choice and
-the facets) is computed with set operations over each term's postings, read a block at a
-time; facet values are read once per index segment and counted with ``Counter``; Whoosh
-scores only for the page (``limit=page*per_page``, which lets it skip blocks; for an OR,
-only the documents of the word-count levels the page reaches) and only the page's hits are
-highlighted. Whoosh's own ``groupedby`` facets cost a Python call per matching document
-and facet: several times as much on a large index.
+Speed, in pure Python: each term's postings are read once per query, a block at a time,
+and scored in one loop (:mod:`community.search.engine`, the same BM25F scores as Whoosh's
+searcher, which walks a tree of matchers a document at a time); the matching documents
+(for the total, the AND/OR choice and the facets) come from set operations over them. What
+does not depend on the query is read once per searcher or per segment: each facet's value
+per document (counted with ``Counter``), the documents of each filter value, the field
+lengths, the lexicon for typos. Only the page's hits are highlighted
+(:mod:`community.search.snippets`). Whoosh's own ``groupedby`` facets cost a Python call
+per matching document and facet: several times as much on a large index.
 
 A Whoosh searcher is not safe for two threads at once (its segment readers seek and read a
 shared file object), so the service keeps a small pool of searchers: one per process when
