@@ -165,7 +165,18 @@ def world(db, make_user):
     db.session.commit()
     return {"people": people, "org": orgs["org"].slug, "membership": membership.id,
             "change": change.id, "other": make_user(email="otra@ejemplo.mx").id,
-            **_events_world(db, staff, people, orgs["org"])}
+            **_events_world(db, staff, people, orgs["org"]), **_module_worlds(db, people)}
+
+
+def _module_worlds(db, people) -> dict:
+    """Placeholders a module's rows need, from the ``*_world(db, people)`` functions of its
+    ``route_table_*.py``."""
+    values: dict = {}
+    for module in _module_tables():
+        for name, function in vars(module).items():
+            if name.endswith("_world") and callable(function):
+                values.update(function(db, people))
+    return values
 
 
 def _events_world(db, staff, people, org) -> dict:
