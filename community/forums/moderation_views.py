@@ -22,7 +22,7 @@ from community.core.forms import attach_errors
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
-from community.forums import bp, moderation, services
+from community.forums import bp, moderation, notices, services
 from community.forums.models import Topic
 
 REPORT_LIMIT = "20 per hour"
@@ -71,6 +71,11 @@ def topic_path(topic: Topic) -> str:
     return f"/foros/t/{topic.id}-{topic.slug}"
 
 
+def post_path(post) -> str:
+    """A post on the page of its topic that shows it (``?page=N``), anchored on it."""
+    return notices.post_url(post)
+
+
 def _back(default: str) -> str:
     return safe_next(request.form.get("next") or request.args.get("next"), default)
 
@@ -92,11 +97,11 @@ def report_post(post_id: int):
         else:
             db.session.commit()
             flash(_("Gracias. El equipo de moderación revisará el mensaje."), "success")
-            return redirect(f"{topic_path(post.topic)}#p{post.number}")
+            return redirect(post_path(post))
     return render_form("forums/moderation/report.html", form, post=post,
                        already=moderation.open_report_of(current_user, post),
                        body=services.shown_body(current_user, post),
-                       back=f"{topic_path(post.topic)}#p{post.number}")
+                       back=post_path(post))
 
 
 @bp.route("/foros/moderacion")
@@ -104,7 +109,7 @@ def report_post(post_id: int):
 def moderation_queue():
     items = moderation.queue(current_user)
     return render_template("forums/moderation/queue.html", items=items,
-                           topic_path=topic_path)
+                           topic_path=topic_path, post_path=post_path)
 
 
 # --- tools --------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def _topic_for_moderation(topic_id: int) -> Topic:
 @login_required
 def moderate_post(post_id: int):
     post = moderation.get_post_any(current_user, post_id)
-    back = _back(f"{topic_path(post.topic)}#p{post.number}")
+    back = _back(post_path(post))
     action = request.form.get("action", "")
     try:
         moderation.moderate_post(current_user, post, action, request.form.get("reason"))
@@ -174,7 +179,7 @@ def post_history(post_id: int):
     post = moderation.get_post_any(current_user, post_id)
     revisions = moderation.post_history(current_user, post)
     return render_template("forums/moderation/history.html", post=post, revisions=revisions,
-                           back=f"{topic_path(post.topic)}#p{post.number}")
+                           back=post_path(post))
 
 
 # --- suspensions --------------------------------------------------------------------------
@@ -200,7 +205,8 @@ def suspend_user(user_id: int):
                     name=person.name, until=_when(until)), "success")
             return redirect(url_for("forums.suspend_user", user_id=person.id))
     return render_form("forums/moderation/suspend.html", form, person=person,
-                       recent_posts=moderation.recent_posts(current_user, person))
+                       recent_posts=moderation.recent_posts(current_user, person),
+                       post_path=post_path)
 
 
 def _when(value) -> str:

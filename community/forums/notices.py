@@ -24,7 +24,13 @@ def handle_of(user: User) -> str:
 
 
 def post_url(post: Post) -> str:
-    return f"/foros/t/{post.topic_id}-{post.topic.slug}#p{post.number}"
+    """The page of the topic that shows ``post`` (``?page=N`` beyond the first), anchored on
+    it, so the ``#p<n>`` of a notification or a moderation link exists on the page it opens."""
+    from community.forums.services import POSTS_PER_PAGE
+
+    page = (max(post.number, 1) - 1) // POSTS_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"/foros/t/{post.topic_id}-{post.topic.slug}{query}#p{post.number}"
 
 
 def mentioned_people(body: str) -> list[User]:

@@ -92,8 +92,21 @@ def edit_problem(user, post: Post):
     :func:`edit_post`, asked before the form or the Edit link is shown."""
     if not can_edit_post(user, post):
         return _l("Solo quien escribió el mensaje puede editarlo.")
+    problem = _posting_rule_for_edit(user, post)
+    if problem:
+        return problem
     if post.status != "visible" and not is_moderator(user):
         return _l("Este mensaje ya no se puede editar.")
+    return None
+
+
+def _posting_rule_for_edit(user, post: Post):
+    """The rules of posting that also hold for editing, with the same messages: a confirmed
+    e-mail, and a topic that is not locked (moderators excepted)."""
+    if user.email_confirmed_at is None:
+        return _l("Confirma tu correo electrónico para participar en los foros.")
+    if post.topic.locked and not is_moderator(user):
+        return _l("Este tema está cerrado; ya no recibe respuestas.")
     return None
 
 
@@ -253,7 +266,7 @@ def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=Non
                                .execution_options(populate_existing=True))
     number = locked.last_post_number + 1
     post = Post(topic_id=topic.id, number=number, author_id=actor.id, body=body,
-                body_html=str(render_markdown(body)), organization=organization,
+                body_html=_post_html(body), organization=organization,
                 quoted=quoted, created_at=now)
     post.topic = locked
     post.author = actor
@@ -263,6 +276,14 @@ def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=Non
     locked.category.post_count += 1
     locked.category.last_posted_at = now
     return post
+
+
+def _post_html(body: str) -> str:
+    """A post's stored HTML: the Markdown through the one allow-list, then its @mentions
+    marked (``mentions`` works on the cleaned HTML's text nodes only)."""
+    from community.forums.mentions import link_mentions
+
+    return link_mentions(str(render_markdown(body)))
 
 
 def _after_post(actor, post: Post, new_topic: bool) -> None:
@@ -275,9 +296,14 @@ def _after_post(actor, post: Post, new_topic: bool) -> None:
 
 
 def edit_post(actor, post: Post, raw: Mapping) -> Post:
+    """Replace a post's text, keeping the old one as a revision. The same rules as posting
+    hold: a confirmed e-mail, and a topic that is not locked (moderators excepted)."""
     require_signed_in(actor)
     if not can_edit_post(actor, post):
         raise PermissionDenied(_l("Solo quien escribió el mensaje puede editarlo."))
+    problem = _posting_rule_for_edit(actor, post)
+    if problem:
+        raise PermissionDenied(problem)
     if post.status != "visible" and not is_moderator(actor):
         raise ValidationError(_l("Este mensaje ya no se puede editar."))
     body = clean_body(raw.get("body"))
@@ -285,7 +311,7 @@ def edit_post(actor, post: Post, raw: Mapping) -> Post:
         return post
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
     post.body = body
-    post.body_html = str(render_markdown(body))
+    post.body_html = _post_html(body)
     post.edited_at = utcnow()
     if post.number == 1 and raw.get("title") is not None:
         post.topic.title = clean_title(raw.get("title"))

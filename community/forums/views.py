@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -30,13 +29,12 @@ from community.core.pagecache import cached_page
 from community.core.sanitize import render_markdown
 from community.extensions import db, limiter
 from community.forums import bp, queries, services
+from community.forums.categories import GROUPS
 from community.forums.forms import EditPostForm, ReplyForm, TopicForm
 from community.forums.models import Category, Post, Topic
 
 DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
 PREVIEW_LIMIT = "60 per minute"
-GROUPS = {"general": _l("General"), "region": _l("Por región"), "tema": _l("Por tema"),
-          "anuncios": _l("Anuncios")}
 
 
 # --- rate limits --------------------------------------------------------------------------
