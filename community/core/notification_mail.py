@@ -17,10 +17,6 @@ from community.core.urls import external_url
 
 EACH, DAILY, NEVER = "each", "daily", "never"
 CHOICES = (EACH, DAILY, NEVER)
-# Kinds whose act already mails the person its own, richer message (the registration mail
-# with its .ics and QR code, the cancellation mail): mailing the notice too would say the same
-# thing twice, so these count as mailed, for "each" and for the digest alike.
-MAILED_BY_THEIR_MODULE = frozenset({"event.registered", "event.promoted", "event.cancelled"})
 SUBJECT_ONE = _l("Nuevo aviso en Comunidad OSC")
 SUBJECT_DIGEST = _l("Tus avisos del día en Comunidad OSC")
 
@@ -49,8 +45,6 @@ def send(user, notices: Sequence, digest: bool) -> None:
 def mail_each(pairs: list[tuple[object, object]], now) -> None:
     """For people who want every notice by mail: mark it emailed now, mail it after commit."""
     for user, notice in pairs:
-        if notice.kind in MAILED_BY_THEIR_MODULE:
-            notice.emailed_at = now
-        elif wants_mail(user, EACH):
+        if wants_mail(user, EACH):
             notice.emailed_at = now
             send(user, [notice], digest=False)

@@ -22,10 +22,12 @@ from community.extensions import db, socketio
 MAX_MESSAGE = 400
 
 
-def notify(users: Iterable, kind: str, message, url: str | None = None) -> list[Notification]:
+def notify(users: Iterable, kind: str, message, url: str | None = None,
+           already_mailed: bool = False) -> list[Notification]:
     """Add one notification per distinct active user; ``message`` may be a lazy string, so
     each person reads it in their own language. Those who chose to be mailed every notice
-    get a mail after commit."""
+    get a mail after commit, unless the caller mails its own, richer message about the same
+    act (``already_mailed``: a registration with its .ics, a registry decision)."""
     seen: set[int] = set()
     created = []
     recipients = []
@@ -42,7 +44,11 @@ def notify(users: Iterable, kind: str, message, url: str | None = None) -> list[
     if created:
         payloads = [(n.user_id, n.message, n.url) for n in created]
         call_after_commit(db.session(), lambda: _push(payloads))
-        _mail_each(recipients, created)
+        if already_mailed:
+            for notice in created:
+                notice.emailed_at = utcnow()
+        else:
+            _mail_each(recipients, created)
     return created
 
 

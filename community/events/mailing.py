@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from community.core.mail import send_template
+from community.core.notifications import notify
 from community.core.timeutil import utcnow
 from community.core.urls import external_url
 from community.events import ical, qr
@@ -66,6 +67,9 @@ def send_cancellation(registration: Registration) -> None:
 
 def send_reminder(registration: Registration) -> None:
     event = registration.event
+    notify([registration.user], "event.reminder",
+           _l("Mañana: «%(title)s». Te esperamos.", title=event.title),
+           f"/eventos/{event.slug}", already_mailed=True)
     send_template(registration.user.email, _l("Recordatorio: %(title)s", title=event.title),
                   "event_reminder", locale=registration.user.locale,
                   attachments=_attachments(registration), **_context(registration))

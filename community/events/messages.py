@@ -54,7 +54,8 @@ def registered(registration: Registration) -> None:
         message = _l("Tu lugar en «%(title)s» está confirmado.", title=event.title)
     else:
         message = _l("Estás en la lista de espera de «%(title)s».", title=event.title)
-    notify([registration.user], "event.registered", message, event_path(event))
+    notify([registration.user], "event.registered", message, event_path(event),
+           already_mailed=True)
     mailing.send_registration(registration)
 
 
@@ -64,7 +65,7 @@ def promoted(registration: Registration) -> None:
     event = registration.event
     notify([registration.user], "event.promoted",
            _l("Se liberó un lugar: tu registro en «%(title)s» está confirmado.",
-              title=event.title), event_path(event))
+              title=event.title), event_path(event), already_mailed=True)
     mailing.send_registration(registration, promoted=True)
 
 
@@ -72,7 +73,8 @@ def cancelled(event: Event, registrations: list[Registration]) -> None:
     from community.events import mailing
 
     notify([r.user for r in registrations], "event.cancelled",
-           _l("Se canceló el evento «%(title)s».", title=event.title), event_path(event))
+           _l("Se canceló el evento «%(title)s».", title=event.title), event_path(event),
+           already_mailed=True)
     for registration in registrations:
         mailing.send_cancellation(registration)
 

@@ -18,6 +18,7 @@ from community.core.catalog import OTHER_STATE, is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.mail import send_template
 from community.core.models import ActivityArea, Municipality
+from community.core.notifications import notify
 from community.core.permissions import has_role, require_signed_in, require_staff
 from community.core.sanitize import render_markdown
 from community.core.text import fold, slugify
@@ -468,8 +469,11 @@ def admins_of(org: Organization) -> list[User]:
 
 
 def _notify_admins(org: Organization, template: str, subject, **context) -> None:
+    """A mail to each admin of the OSC, and the same news in their notifications."""
     url = external_url("profiles.profile", slug=org.slug)
-    for admin in admins_of(org):
+    admins = admins_of(org)
+    notify(admins, f"registry.{template}", subject, f"/osc/{org.slug}", already_mailed=True)
+    for admin in admins:
         send_template(admin.email, subject, template, locale=admin.locale, user=admin,
                       org=org, url=url, **context)
 

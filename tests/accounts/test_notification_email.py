@@ -58,11 +58,12 @@ def test_never_and_daily_get_no_immediate_mail(app, db, make_user, outbox):
     assert outbox == []
 
 
-def test_kinds_with_their_own_mail_are_not_mailed_twice(app, db, make_user, outbox):
+def test_notices_whose_module_mails_them_are_not_mailed_twice(app, db, make_user, outbox):
     each, daily = make_user(), make_user()
     daily.notification_email = "daily"
     db.session.commit()
-    created = notifications.notify([each, daily], "event.registered", "Tu lugar está confirmado.")
+    created = notifications.notify([each, daily], "event.registered", "Tu lugar está confirmado.",
+                                   already_mailed=True)
     db.session.commit()
     assert outbox == [] and all(n.emailed_at is not None for n in created)
     assert send_digests() == 0

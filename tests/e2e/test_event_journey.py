@@ -5,6 +5,7 @@ citizen downloads the certificate and its code verifies on the public page."""
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -67,7 +68,7 @@ def download_certificate_code(phone) -> str:
     phone.reload()
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Descargar mi constancia (PDF)").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert TITLE.split()[0] in text
     return CODE_RE.search(text).group(1)
