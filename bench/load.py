@@ -69,6 +69,11 @@ PAGES: list[Page] = [
     Page("/eventos/evento-con-500-registros-banco-de-pruebas", label="event, 500 registrations"),
     Page("/eventos/evento-con-500-registros-banco-de-pruebas",
          user="ciudadana@demo.comunidad-osc.mx", label="event, 500 registrations [registered]"),
+    # Forums (issue 6): the demo board; bench/forum_bench.py measures a forum of 1,000,000 posts.
+    Page("/foros", label="forum index"),
+    Page("/foros", user="ciudadana@demo.comunidad-osc.mx", label="forum index [signed in]"),
+    Page("/foros/procuracion-de-fondos", user="ciudadana@demo.comunidad-osc.mx",
+         label="forum category [signed in]"),
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
