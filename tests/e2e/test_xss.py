@@ -1,13 +1,14 @@
 """An XSS corpus stored through every write path people have, rendered in Chromium.
 
 Each payload, if it ever ran, would set ``window.__xss`` (and most also call ``alert``). The
-corpus goes into a topic's title and text, a reply, an edit, a private message, a person's
-name (through sign-up), an OSC's name and mission, the file name of an OSC document, and an
-event's title, summary, speakers and description. Then every page that shows them is opened
-(the forum board, category, topic, notices, messages, search, calendar, event, profile, the
-admin's edit page with the document list, the moderation queue and the edit history), plus
-what the pages' scripts insert themselves: the live reply (live.js parses a fragment and
-inserts it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestions.
+corpus goes into a topic's title and text, a reply, an edit, a report, a private message, a
+person's name (through sign-up), a category's name and description (staff), an OSC's name and
+mission, the file name of an OSC document, and an event's title, summary, speakers and
+description. Then every page that shows them is opened (the forum board, category, topic,
+notices, messages, search, calendar, event, profile, the admin's edit page with the document
+list, the moderation queue, the edit history and the category management page), plus what
+the pages' scripts insert themselves: the live reply (live.js parses a fragment and inserts
+it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestions.
 
 On every page: no dialog opened, ``window.__xss`` is undefined, no element carries an event
 handler attribute, no link or source uses ``javascript:``, ``vbscript:`` or a ``data:``
@@ -31,8 +32,8 @@ from community.accounts.models import User
 from community.core.timeutil import utcnow
 from community.events import services as events
 from community.extensions import db
-from community.forums import conversations, moderation, services
-from community.forums.models import Category, Post, Topic
+from community.forums import categories, conversations, moderation, services
+from community.forums.models import Post, Topic
 from community.forums.notices import handle_of
 from community.profiles import documents
 from community.search import index
@@ -65,6 +66,7 @@ TITLE = '"><script>window.__xss="title"</script><img src=x onerror=alert(1)> Con
 NAME = 'Ana <img src=x onerror="window.__xss=\'name\';alert(1)"> Torres'
 ORG_NAME = 'Red <svg onload="window.__xss=\'org\'"> de Mujeres de Neza'
 FILE_NAME = '"><img src=x onerror=alert(1)>acta<script>alert(1)</script>.pdf'
+CATEGORY_NAME = 'General <img src=x onerror="window.__xss=\'category\'">'
 EVENT_TITLE = 'Taller <script>window.__xss="event"</script> de fondos'
 
 AUDIT_DOM = """() => {
@@ -148,10 +150,9 @@ def _organization(author, staff, make_org):
 
 
 def _forum(author, reader, staff, org):
-    category = Category(slug="general", name="General", description="Para conversar.",
-                        group="general")
-    db.session.add(category)
-    db.session.flush()
+    category = categories.create_category(staff, {
+        "name": CATEGORY_NAME, "slug": "general", "group": "general", "position": "1",
+        "description": PAYLOADS[1] + " " + PAYLOADS[6]})
     topic = services.create_topic(author, category, {
         "title": TITLE, "body": CORPUS, "organization": str(org.id)})
     first = services.reply(reader, topic, {"body": f"@{handle_of(author)} " + CORPUS})
@@ -233,7 +234,8 @@ def test_stored_corpus_never_runs_on_any_page(page, phone, stored):
     page.context.clear_cookies()
     sign_in(page, stored["staff"])
     edited = stored["edited_post"]
-    _visit(watch, page, ["/foros/moderacion", f"/foros/p/{edited}/historial", topic_url],
+    _visit(watch, page, ["/foros/moderacion", f"/foros/p/{edited}/historial", topic_url,
+                         "/foros/gestion/categorias"],
            "staff")
 
 
