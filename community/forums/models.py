@@ -40,6 +40,9 @@ class Topic(db.Model):
     __tablename__ = "forum_topic"
     __table_args__ = (
         Index("ix_forum_topic_category_order", "category_id", "pinned", "last_posted_at"),
+        Index("ix_forum_topic_category_last", "category_id", "last_posted_at"),
+        Index("ix_forum_topic_last_posted", "last_posted_at"),
+        Index("ix_forum_topic_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

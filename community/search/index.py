@@ -324,10 +324,15 @@ def read_only_session(app=None) -> Iterator[None]:
 
 
 def estimate_rows() -> int:
-    """Rows of every kind's model: the length of the reindex progress bar (an upper bound)."""
-    total = 0
-    for kind in registry.kinds().values():
-        total += db.session.scalar(select(func.count()).select_from(kind.model)) or 0
+    """Rows of every kind's model: the length of the reindex progress bar (an upper bound).
+
+    Counted in a read transaction that ends here: on SQLite a transaction left open by the
+    CLI would begin IMMEDIATE and hold the write lock the reindex's final drain needs.
+    """
+    with transaction_kind(True):
+        total = sum(db.session.scalar(select(func.count()).select_from(kind.model)) or 0
+                    for kind in registry.kinds().values())
+        db.session.rollback()
     return total
 
 

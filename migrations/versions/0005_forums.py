@@ -65,6 +65,9 @@ def upgrade():
     with op.batch_alter_table('forum_topic', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forum_topic_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_forum_topic_category_order', ['category_id', 'pinned', 'last_posted_at'], unique=False)
+        batch_op.create_index('ix_forum_topic_category_last', ['category_id', 'last_posted_at'], unique=False)
+        batch_op.create_index('ix_forum_topic_last_posted', ['last_posted_at'], unique=False)
+        batch_op.create_index('ix_forum_topic_created', ['created_at'], unique=False)
 
     op.create_table('user_block',
     sa.Column('blocker_id', sa.Integer(), nullable=False),
@@ -243,6 +246,9 @@ def downgrade():
 
     op.drop_table('user_block')
     with op.batch_alter_table('forum_topic', schema=None) as batch_op:
+        batch_op.drop_index('ix_forum_topic_created')
+        batch_op.drop_index('ix_forum_topic_last_posted')
+        batch_op.drop_index('ix_forum_topic_category_last')
         batch_op.drop_index('ix_forum_topic_category_order')
         batch_op.drop_index(batch_op.f('ix_forum_topic_author_id'))
 
