@@ -116,5 +116,6 @@ def test_hidden_topics_do_not_count(db, make_topic, make_user):
     topic = make_topic()
     topic.hidden = True
     db.session.commit()
-    assert queries.unread_counts(reader, [topic.category_id], moderator=False) == {}
+    assert queries.unread_counts(reader, [topic.category_id], moderator=False) == {
+        topic.category_id: {"unread": 0, "new": 0}}
     assert db.session.get(Topic, topic.id).hidden
