@@ -8,6 +8,7 @@ stored page and the next visitor's own token is put back in.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from functools import wraps
 
@@ -66,15 +67,20 @@ def _cacheable_request() -> bool:
             and "_flashes" not in session and not current_user.is_authenticated)
 
 
-def cached_page(namespace: str):
-    """Decorate a public GET view whose output depends only on the URL and the data."""
+def cached_page(namespace: str, max_age: int | None = None):
+    """Decorate a public GET view whose output depends only on the URL and the data.
+
+    ``max_age`` (seconds) is for pages that also depend on the clock (an event moves from
+    "upcoming" to "past" with no write): their entries last at most that long.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not _cacheable_request():
                 return view(*args, **kwargs)
-            key = (namespace, current_version(namespace), str(get_locale()), request.full_path)
+            key = (namespace, current_version(namespace), str(get_locale()), request.full_path,
+                   int(time.time() // max_age) if max_age else 0)
             with _lock:
                 hit = _pages.get(key)
                 if hit is not None:

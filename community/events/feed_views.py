@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from community.core.pagecache import cached_page
 from community.events import bp, ical, queries, services
+from community.events.fields import CLOCK_PAGES_MAX_AGE
 from community.extensions import db
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -22,7 +23,7 @@ def _ics(body: bytes, filename: str, cache: str) -> Response:
 
 
 @bp.route("/eventos/<slug>.ics")
-@cached_page("events")
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def event_ics(slug: str):
     event = services.get_visible(current_user, slug)
     public = event.status != "draft"
@@ -31,7 +32,7 @@ def event_ics(slug: str):
 
 
 @bp.route("/eventos/calendario.ics")
-@cached_page("events")
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def calendar_feed():
     filters = queries.CalendarFilters.from_args(request.args)
     return _ics(ical.public_feed(filters), "eventos-comunidad-osc.ics", "public, max-age=900")

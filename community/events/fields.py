@@ -56,3 +56,7 @@ TOPICS = {
 # Modalities that need a place, and those that need a link.
 IN_PERSON = {"presencial", "hibrida"}
 ONLINE = {"en_linea", "hibrida"}
+
+# Calendar pages depend on the clock too (an event becomes past with no write): anonymous
+# copies of them live at most this many seconds.
+CLOCK_PAGES_MAX_AGE = 300

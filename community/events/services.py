@@ -287,6 +287,14 @@ def _apply(event: Event, cleaned: dict) -> None:
         event.hours = default_hours(event)
 
 
+def set_cover(actor, event: Event, name: str) -> str | None:
+    """Point the event at a stored cover image; returns the replaced one, for the caller to
+    delete once the change is committed."""
+    require_manage(actor, event)
+    replaced, event.cover_image = event.cover_image, name
+    return replaced
+
+
 def default_hours(event: Event) -> int:
     """Hours on the certificate when staff give none: the length of the event, at most eight
     a day, never less than one."""

@@ -24,6 +24,7 @@ from community.core.web import render_form
 from community.events import bp, queries, services
 from community.events.fields import (
     AUDIENCES,
+    CLOCK_PAGES_MAX_AGE,
     KINDS,
     MODALITIES,
     REGISTRATION_STATUSES,
@@ -83,7 +84,7 @@ def _filter_context(filters, errors) -> dict:
 
 
 @bp.route("/eventos")
-@cached_page("events")
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def calendar():
     filters, errors = _filters()
     context = _filter_context(filters, errors)
@@ -117,7 +118,7 @@ def _runs_events() -> bool:
 
 
 @bp.route("/eventos/mes/<int:year>/<int:month>")
-@cached_page("events")
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def month(year: int, month: int):
     if queries.month_bounds(year, month) is None:
         abort(404)
@@ -151,7 +152,7 @@ def _month_url(first: date, args: dict) -> str | None:
 
 
 @bp.route("/eventos/<slug>")
-@cached_page("events")
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def event(slug: str):
     found = _event(slug)
     registration = services.registration_of(current_user, found)
@@ -251,9 +252,7 @@ def _save_event(form: EventForm, act) -> Event | None:
         uploads.delete_public(cover)
         attach_errors(form, ValidationError(errors))
         return None
-    replaced = None
-    if cover:
-        replaced, saved.cover_image = saved.cover_image, cover
+    replaced = services.set_cover(current_user, saved, cover) if cover else None
     db.session.commit()
     uploads.delete_public(replaced)
     return saved

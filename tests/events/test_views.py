@@ -540,3 +540,24 @@ def test_event_pages_render_in_english(client, make_event):
     assert "January 2030" in month and "Monday" in month
     page = _text(client.get(f"/eventos/{event.slug}"))
     assert "Tuesday, January 15, 2030" in page
+
+
+
+def test_anonymous_calendar_copies_expire_with_the_clock(client, make_event, monkeypatch):
+    """An event turns past with no write; a stored calendar must not show it as upcoming for
+    longer than CLOCK_PAGES_MAX_AGE."""
+    import time
+
+    from community.core import pagecache
+    from community.events.fields import CLOCK_PAGES_MAX_AGE
+
+    make_event(title="Taller que pronto será pasado")
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    client.get("/eventos")
+    stored = len(pagecache._pages)
+    client.get("/eventos")
+    assert len(pagecache._pages) == stored  # reused within the period
+    now[0] += CLOCK_PAGES_MAX_AGE + 1
+    client.get("/eventos")
+    assert len(pagecache._pages) == stored + 1  # rendered again once it is over
