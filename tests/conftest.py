@@ -211,6 +211,19 @@ def sign_in(client, email: str, password: str = PASSWORD):
                      page="/cuenta/entrar")
 
 
+def client_as(app, user):
+    """A new test client signed in as ``user`` through the real form."""
+    client = app.test_client()
+    assert sign_in(client, user.email).status_code == 302
+    return client
+
+
+def field_error(body: str, name: str) -> str:
+    """The message shown next to one field of a form (empty when there is none)."""
+    match = re.search(rf'id="{name}-error">(.*?)</p>', body, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+
+
 @pytest.fixture
 def signed_in(client, make_user):
     """Sign a new user of the given role in through the real form; returns the user."""

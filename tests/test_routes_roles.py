@@ -17,19 +17,11 @@ from community.events import services as events
 from community.profiles import services as registry
 from tests.conftest import PASSWORD, sign_in
 from tests.events.conftest import event_form
+from tests.route_roles import LOGIN, OSC_ROLES, ROLES, expect
 
-SITE_ROLES = ("anonymous", "citizen", "staff", "admin")
-OSC_ROLES = ("osc_member", "osc_admin", "other_osc_admin")
-ROLES = SITE_ROLES + OSC_ROLES
-LOGIN = 302  # redirected to the sign-in page
 AWAY = 302  # a redirect after success, or away from a page that makes no sense for the role
 SEE_OTHER = 303  # a refused form answered with a redirect and a flash message
 
-
-def expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in OSC_ROLES})
-    return statuses
 
 
 EVERYONE_200 = dict.fromkeys(ROLES, 200)

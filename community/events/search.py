@@ -7,8 +7,6 @@ Labels are written in Spanish whatever the language of the request that triggere
 re-index, so ``flask search check`` always compares like with like.
 """
 
-import re
-from html import unescape
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -17,10 +15,9 @@ from sqlalchemy import select
 from community.events.fields import KINDS, TOPICS
 from community.events.models import Event, EventTopic
 from community.extensions import db
-from community.search.registry import SearchKind, register
+from community.search.registry import SearchKind, html_words, register
 
 SEARCHABLE = ("published", "concluded")
-TAGS = re.compile(r"<[^>]+>")
 
 
 def event_documents(event: Event) -> list[dict]:
@@ -30,7 +27,7 @@ def event_documents(event: Event) -> list[dict]:
         kind = str(KINDS.get(event.kind, ""))
         topics = [str(TOPICS[topic]) for topic in event.topics if topic in TOPICS]
     body = " ".join(filter(None, [
-        event.summary, _text(event.description_html), " ".join(event.speaker_list), kind,
+        event.summary, html_words(event.description_html), " ".join(event.speaker_list), kind,
         " ".join(topics), event.venue]))
     return [{
         "title": event.title,
@@ -47,10 +44,6 @@ def all_events():
     stmt = select(Event).where(Event.status.in_(SEARCHABLE))
     return db.session.scalars(stmt.execution_options(yield_per=500))
 
-
-def _text(html: str | None) -> str:
-    """Words of HTML the allow-list already cleaned; a regex is enough to drop the tags."""
-    return unescape(TAGS.sub(" ", html or ""))
 
 
 register(SearchKind(

@@ -16,8 +16,6 @@ retitled (the topic and its replies), a category that becomes or stops being res
 anything. Labels are Spanish whatever the request's language, as in ``events.search``.
 """
 
-import re
-from html import unescape
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
@@ -26,15 +24,10 @@ from sqlalchemy import select
 from community.extensions import db
 from community.forums.models import Category, Post, Topic
 from community.forums.services import POSTS_PER_PAGE
-from community.search.registry import SearchKind, register
+from community.search.registry import SearchKind, html_words, register
 
-TAGS = re.compile(r"<[^>]+>")
 EXCERPT_CHARS = 90
 
-
-def _text(html: str | None) -> str:
-    """Words of HTML the allow-list already cleaned; a regex is enough to drop the tags."""
-    return unescape(TAGS.sub(" ", html or ""))
 
 
 def topic_is_public(topic: Topic | None) -> bool:
@@ -56,7 +49,7 @@ def topic_documents(topic: Topic) -> list[dict]:
     if not topic_is_public(topic):
         return []
     opening = _opening_post(topic)
-    body = _text(opening.body_html) if opening is not None and opening.status == "visible" \
+    body = html_words(opening.body_html) if opening is not None and opening.status == "visible" \
         else ""
     return [_document(topic, topic.title, body, topic.created_at,
                       f"/foros/t/{topic.id}-{topic.slug}")]
@@ -65,7 +58,7 @@ def topic_documents(topic: Topic) -> list[dict]:
 def post_documents(post: Post) -> list[dict]:
     if post.number == 1 or post.status != "visible" or not topic_is_public(post.topic):
         return []
-    text = " ".join(_text(post.body_html).split())
+    text = " ".join(html_words(post.body_html).split())
     return [_document(post.topic, excerpt(text), text, post.created_at, post_url(post))]
 
 

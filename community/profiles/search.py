@@ -1,8 +1,6 @@
 """Validated OSCs in the platform's search: public fields only, never private documents,
 private emails or legal changes still waiting for staff (those live in ChangeRequest)."""
 
-import re
-from html import unescape
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -12,9 +10,7 @@ from sqlalchemy.orm import selectinload
 from community.extensions import db
 from community.profiles.fields import POPULATIONS
 from community.profiles.models import Organization, OrganizationPopulation
-from community.search.registry import SearchKind, register
-
-TAGS = re.compile(r"<[^>]+>")
+from community.search.registry import SearchKind, html_words, register
 
 
 def organization_documents(org: Organization) -> list[dict]:
@@ -25,7 +21,7 @@ def organization_documents(org: Organization) -> list[dict]:
     with force_locale("es_MX"):
         populations = [str(POPULATIONS[p]) for p in org.populations if p in POPULATIONS]
     body = " ".join(filter(None, [
-        _text(org.mission_html), _text(org.social_object_html), org.legal_name,
+        html_words(org.mission_html), html_words(org.social_object_html), org.legal_name,
         " ".join(area.name for area in org.activities), " ".join(populations)]))
     return [{
         "title": org.name,
@@ -44,10 +40,6 @@ def all_organizations():
         selectinload(Organization.population_rows))
     return db.session.scalars(stmt.execution_options(yield_per=500))
 
-
-def _text(html: str | None) -> str:
-    """Words of HTML that the allow-list already cleaned; a regex is enough to drop tags."""
-    return unescape(TAGS.sub(" ", html or ""))
 
 
 register(SearchKind(

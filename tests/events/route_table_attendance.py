@@ -5,17 +5,12 @@ Placeholders: {event} (a published staff event), {osc_event} (a published event 
 {registration} and {ticket} (osc_member's registration to {event}), {org} (the OSC's slug).
 """
 
-_ROLES = ("anonymous", "citizen", "staff", "admin", "osc_member", "osc_admin",
-          "other_osc_admin")
-_LOGIN = 302  # redirected to the sign-in page
+from tests.route_roles import LOGIN as _LOGIN
+from tests.route_roles import ROLES as _ROLES
+from tests.route_roles import expect as _expect
+
 _BACK = 302  # a done form redirects back to its page
 
-
-def _expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    """The four site roles; the OSC roles get the citizen's status unless named."""
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in _ROLES[4:]})
-    return statuses
 
 
 _EVERYONE_200 = dict.fromkeys(_ROLES, 200)

@@ -6,18 +6,13 @@ to {event}). A fresh world is built for every row, so a POST that succeeds chang
 the next one.
 """
 
-_ROLES = ("anonymous", "citizen", "staff", "admin", "osc_member", "osc_admin",
-          "other_osc_admin")
-_LOGIN = 302  # redirected to the sign-in page
+from tests.route_roles import LOGIN as _LOGIN
+from tests.route_roles import ROLES as _ROLES
+from tests.route_roles import expect as _expect
+
 _DONE = 302  # a done form redirects to its page
 _REFUSED = 303  # a refused button comes back to its page with a message
 
-
-def _expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    """The four site roles; the OSC roles get the citizen's status unless named."""
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in _ROLES[4:]})
-    return statuses
 
 
 _EVERYONE_200 = dict.fromkeys(_ROLES, 200)

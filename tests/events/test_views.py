@@ -12,7 +12,7 @@ from community.core import pagecache
 from community.core.timeutil import utcnow
 from community.events import services
 from community.events.models import Event, EventSession, Registration
-from tests.conftest import post_form, sign_in
+from tests.conftest import client_as, field_error, post_form
 from tests.events.conftest import event_form, local_text
 
 ONLINE = {"modality": "en_linea", "municipality_code": "", "venue": "", "address": "",
@@ -23,16 +23,6 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _field_error(body: str, name: str) -> str:
-    """The message shown next to one field of a form (empty when there is none)."""
-    match = re.search(rf'id="{name}-error">(.*?)</p>', body, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
-
-
-def _client_as(app, user):
-    client = app.test_client()
-    assert sign_in(client, user.email).status_code == 302
-    return client
 
 
 def _past(days=10):
@@ -96,7 +86,7 @@ def test_unknown_filter_is_a_clear_400(client):
 def test_my_municipality_for_signed_in_people(app, make_event, make_user):
     make_event(title="Taller en Toluca")
     make_event(title="Curso en Naucalpan", municipality_code="15057")
-    client = _client_as(app, make_user(municipality="15057"))
+    client = client_as(app, make_user(municipality="15057"))
     body = _text(client.get("/eventos"))
     assert "Solo en mi municipio (Naucalpan de Juárez)" in body
     mine = _text(client.get("/eventos?mi_municipio=1"))
@@ -206,17 +196,17 @@ def test_online_link_only_for_confirmed_people_and_managers(app, client, make_ev
     services.register(confirmed, event)
     services.register(waiting, event)
     db.session.commit()
-    assert link in _text(_client_as(app, confirmed).get(f"/eventos/{event.slug}"))
-    assert link not in _text(_client_as(app, waiting).get(f"/eventos/{event.slug}"))
-    assert link not in _text(_client_as(app, outsider).get(f"/eventos/{event.slug}"))
-    assert link in _text(_client_as(app, staff).get(f"/eventos/{event.slug}"))
+    assert link in _text(client_as(app, confirmed).get(f"/eventos/{event.slug}"))
+    assert link not in _text(client_as(app, waiting).get(f"/eventos/{event.slug}"))
+    assert link not in _text(client_as(app, outsider).get(f"/eventos/{event.slug}"))
+    assert link in _text(client_as(app, staff).get(f"/eventos/{event.slug}"))
 
 
 def test_drafts_are_404_for_the_public(app, client, make_event, make_user, staff):
     draft = make_event(title="Borrador secreto", publish=False)
     assert client.get(f"/eventos/{draft.slug}").status_code == 404
-    assert _client_as(app, make_user()).get(f"/eventos/{draft.slug}").status_code == 404
-    page = _client_as(app, staff).get(f"/eventos/{draft.slug}")
+    assert client_as(app, make_user()).get(f"/eventos/{draft.slug}").status_code == 404
+    page = client_as(app, staff).get(f"/eventos/{draft.slug}")
     assert page.status_code == 200 and "Borrador" in _text(page)
     assert "Publicar el evento" in _text(page)
 
@@ -250,7 +240,7 @@ def test_program_is_a_timetable_by_day(client, make_event, staff, db):
 
 def test_members_only_event_explains_itself(app, make_event, make_user):
     event = make_event(audience="members")
-    body = _text(_client_as(app, make_user()).get(f"/eventos/{event.slug}"))
+    body = _text(client_as(app, make_user()).get(f"/eventos/{event.slug}"))
     assert "solo para integrantes de una OSC validada" in body
     assert "Registrarme" not in body
 
@@ -261,7 +251,7 @@ def test_members_only_event_explains_itself(app, make_event, make_user):
 def test_register_then_waitlist_then_promotion(app, make_event, make_user, db):
     event = make_event(capacity="1")
     first, second = make_user(), make_user()
-    one, two = _client_as(app, first), _client_as(app, second)
+    one, two = client_as(app, first), client_as(app, second)
     response = post_form(one, f"/eventos/{event.slug}/registro")
     assert response.status_code == 302 and response.headers["Location"].endswith("#registro")
     page = _text(one.get(f"/eventos/{event.slug}"))
@@ -284,7 +274,7 @@ def test_register_then_waitlist_then_promotion(app, make_event, make_user, db):
 def test_register_on_behalf_of_my_osc(app, make_event, make_org, db):
     org = make_org(name="Red de Mujeres")
     event = make_event()
-    client = _client_as(app, org.admin)
+    client = client_as(app, org.admin)
     page = _text(client.get(f"/eventos/{event.slug}"))
     assert "A nombre de" in page and "Red de Mujeres" in page
     post_form(client, f"/eventos/{event.slug}/registro", {"organization": str(org.id)})
@@ -295,7 +285,7 @@ def test_register_on_behalf_of_my_osc(app, make_event, make_org, db):
 def test_register_for_someone_elses_osc_is_refused(app, make_event, make_org, make_user, db):
     org = make_org()
     event = make_event()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     response = post_form(client, f"/eventos/{event.slug}/registro", {"organization": str(org.id)})
     assert response.status_code == 303
     assert "OSC de la que formas parte" in _text(client.get(f"/eventos/{event.slug}"))
@@ -304,7 +294,7 @@ def test_register_for_someone_elses_osc_is_refused(app, make_event, make_org, ma
 
 def test_closed_registration_is_refused_with_its_message(app, make_event, make_user):
     event = make_event(**_past(days=1))
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     page = _text(client.get(f"/eventos/{event.slug}"))
     assert "El registro cerró el" in page and "Registrarme" not in page
     response = post_form(client, f"/eventos/{event.slug}/registro")
@@ -315,7 +305,7 @@ def test_someone_elses_registration_cannot_be_cancelled(app, make_event, make_us
     event = make_event()
     registration = services.register(make_user(), event)
     db.session.commit()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     assert post_form(client, f"/eventos/registro/{registration.id}/cancelar").status_code == 404
     assert registration.status == "confirmed"
 
@@ -330,7 +320,7 @@ def test_my_registrations(app, make_event, make_user, db):
                                      checked_in_at=utcnow() - timedelta(days=10))
     db.session.add(past_registration)
     db.session.commit()
-    client = _client_as(app, person)
+    client = client_as(app, person)
     body = _text(client.get("/eventos/mis-registros"))
     assert body.index("Taller que viene") < body.index("Curso al que fui")
     registration = services.registration_of(person, coming)
@@ -346,7 +336,7 @@ def test_my_registrations(app, make_event, make_user, db):
 
 
 def test_staff_announce_a_draft_and_publish_it(app, staff, db):
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     assert client.get("/eventos/nuevo").status_code == 200
     response = post_form(client, "/eventos/nuevo", event_form(title="Seminario de marco lógico"),
                          page="/eventos/nuevo")
@@ -376,13 +366,13 @@ def test_staff_announce_a_draft_and_publish_it(app, staff, db):
 ])
 def test_bad_input_is_422_next_to_the_field_and_nothing_is_lost(app, staff, db, overrides,
                                                               field, message):
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     form = event_form(title="Título que escribí", description="Texto **largo** que escribí",
                       **overrides)
     response = post_form(client, "/eventos/nuevo", form, page="/eventos/nuevo")
     body = _text(response)
     assert response.status_code == 422
-    assert message in _field_error(body, field)
+    assert message in field_error(body, field)
     assert 'value="Título que escribí"' in body and "Texto **largo** que escribí" in body
     assert re.search(r'<input checked id="topics-0"[^>]*value="procuracion-fondos"', body)
     assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
@@ -390,7 +380,7 @@ def test_bad_input_is_422_next_to_the_field_and_nothing_is_lost(app, staff, db, 
 
 def test_edit_keeps_what_was_typed_and_saves_nothing_on_error(app, make_event, staff, db):
     event = make_event(title="Título guardado")
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     page = _text(client.get(f"/eventos/{event.slug}/editar"))
     assert 'value="Título guardado"' in page
     assert f'value="{local_text(event.starts_at)}"' in page
@@ -411,7 +401,7 @@ def test_osc_admin_edits_only_their_own_osc_events(app, make_event, make_org):
     own_event = make_event(actor=mine.admin, organization=mine)
     other_event = make_event(actor=other.admin, organization=other)
     staff_event = make_event()
-    client = _client_as(app, mine.admin)
+    client = client_as(app, mine.admin)
     assert client.get(f"/eventos/{own_event.slug}/editar").status_code == 200
     assert client.get(f"/eventos/{other_event.slug}/editar").status_code == 403
     assert client.get(f"/eventos/{staff_event.slug}/editar").status_code == 403
@@ -425,7 +415,7 @@ def test_osc_admin_edits_only_their_own_osc_events(app, make_event, make_org):
 
 def test_osc_admin_announces_for_their_osc(app, make_org, make_user, db):
     org, other = make_org(name="Colectivo Tierra"), make_org()
-    client = _client_as(app, org.admin)
+    client = client_as(app, org.admin)
     response = client.get("/eventos/nuevo")
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/eventos/nuevo?osc={org.slug}")
@@ -436,11 +426,11 @@ def test_osc_admin_announces_for_their_osc(app, make_org, make_user, db):
                          page=f"/eventos/nuevo?osc={org.slug}")
     assert response.status_code == 302
     assert db.session.scalar(db.select(Event)).organization_id == org.id
-    assert _client_as(app, make_user()).get("/eventos/nuevo").status_code == 403
+    assert client_as(app, make_user()).get("/eventos/nuevo").status_code == 403
 
 
 def test_cover_image_upload_and_page(app, staff, db):
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     data = {**event_form(), "cover": (_png(), "portada.png")}
     response = post_form(client, "/eventos/nuevo", data, page="/eventos/nuevo",
                          content_type="multipart/form-data")
@@ -454,14 +444,14 @@ def test_cover_image_upload_and_page(app, staff, db):
 
 
 def test_bad_cover_and_bad_fields_are_reported_together(app, staff, db):
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     data = {**event_form(capacity="0"), "cover": (io.BytesIO(b"no soy imagen"), "x.png")}
     response = post_form(client, "/eventos/nuevo", data, page="/eventos/nuevo",
                          content_type="multipart/form-data")
     body = _text(response)
     assert response.status_code == 422
-    assert "PNG o JPEG" in _field_error(body, "cover")
-    assert "El cupo" in _field_error(body, "capacity")
+    assert "PNG o JPEG" in field_error(body, "cover")
+    assert "El cupo" in field_error(body, "capacity")
     assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
 
 
@@ -470,7 +460,7 @@ def test_bad_cover_and_bad_fields_are_reported_together(app, staff, db):
 
 def test_cancel_needs_a_reason(app, make_event, staff, db):
     event = make_event()
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     response = post_form(client, f"/eventos/{event.slug}/cancelar", {"reason": "no"})
     assert response.status_code == 303
     assert "por qué se cancela" in _text(client.get(f"/eventos/{event.slug}"))
@@ -483,7 +473,7 @@ def test_cancel_needs_a_reason(app, make_event, staff, db):
 
 def test_conclude_after_the_start(app, make_event, staff, db):
     event = make_event(**_past(days=1))
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     assert "Marcar como concluido" in _text(client.get(f"/eventos/{event.slug}"))
     assert post_form(client, f"/eventos/{event.slug}/concluir").status_code == 302
     db.session.refresh(event)
@@ -492,13 +482,13 @@ def test_conclude_after_the_start(app, make_event, staff, db):
 
 def test_program_editing(app, make_event, staff, db):
     event = make_event(starts_at="2030-10-01T09:00", ends_at="2030-10-01T18:00")
-    client = _client_as(app, staff)
+    client = client_as(app, staff)
     assert "aún no tiene sesiones" in _text(client.get(f"/eventos/{event.slug}/programa"))
     bad = post_form(client, f"/eventos/{event.slug}/programa",
                     {"title": "Conferencia magistral", "starts_at": "2030-10-05T09:00",
                      "ends_at": "2030-10-05T10:00"})
     assert bad.status_code == 422
-    assert "dentro de las fechas del evento" in _field_error(_text(bad), "starts_at")
+    assert "dentro de las fechas del evento" in field_error(_text(bad), "starts_at")
     assert 'value="Conferencia magistral"' in _text(bad)
     good = post_form(client, f"/eventos/{event.slug}/programa",
                      {"title": "Conferencia magistral", "starts_at": "2030-10-01T09:00",
@@ -517,15 +507,15 @@ def test_manage_lists_what_each_person_runs(app, make_event, make_org, make_user
     make_event(actor=org.admin, organization=org, title="Evento propio")
     make_event(actor=other.admin, organization=other, title="Evento ajeno")
     make_event(title="Borrador del personal", publish=False)
-    staff_page = _text(_client_as(app, staff).get("/eventos/gestion"))
+    staff_page = _text(client_as(app, staff).get("/eventos/gestion"))
     assert all(title in staff_page for title in ("Evento propio", "Evento ajeno",
                                                  "Borrador del personal"))
     assert 'href="/eventos/nuevo"' in staff_page
-    admin_page = _text(_client_as(app, org.admin).get("/eventos/gestion"))
+    admin_page = _text(client_as(app, org.admin).get("/eventos/gestion"))
     assert "Evento propio" in admin_page and "Evento ajeno" not in admin_page
     assert "Borrador del personal" not in admin_page
     assert f'href="/eventos/nuevo?osc={org.slug}"' in admin_page
-    assert _client_as(app, make_user()).get("/eventos/gestion").status_code == 403
+    assert client_as(app, make_user()).get("/eventos/gestion").status_code == 403
 
 
 def test_month_with_an_unknown_filter_is_400(client):

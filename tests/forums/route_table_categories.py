@@ -8,18 +8,11 @@ visitors go to the sign-in page.
 """
 
 from community.forums.models import Category
+from tests.route_roles import LOGIN as _LOGIN
+from tests.route_roles import expect as _expect
 
-_ROLES = ("anonymous", "citizen", "staff", "admin", "osc_member", "osc_admin",
-          "other_osc_admin")
-_LOGIN = 302  # redirected to the sign-in page
 _DONE = 302  # a done form redirects to the list
 
-
-def _expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    """The four site roles; the OSC roles get the citizen's status unless named."""
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in _ROLES[4:]})
-    return statuses
 
 
 _STAFF_200 = _expect(_LOGIN, 403, 200, 200)

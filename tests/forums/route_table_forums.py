@@ -13,18 +13,12 @@ citizen does not even learn it exists (404).
 
 from community.forums import services
 from community.forums.models import Category, Post
+from tests.route_roles import LOGIN as _LOGIN
+from tests.route_roles import ROLES as _ROLES
+from tests.route_roles import expect as _expect
 
-_ROLES = ("anonymous", "citizen", "staff", "admin", "osc_member", "osc_admin",
-          "other_osc_admin")
-_LOGIN = 302  # redirected to the sign-in page
 _DONE = 302  # a done form redirects to its page
 
-
-def _expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    """The four site roles; the OSC roles get the citizen's status unless named."""
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in _ROLES[4:]})
-    return statuses
 
 
 _OSC_ROLES = {"osc_member": 200, "osc_admin": 200, "other_osc_admin": 200}

@@ -13,18 +13,11 @@ is for staff and admins.
 from community.forums import conversations, services
 from community.forums.models import Category, Post
 from community.forums.notices import handle_of
+from tests.route_roles import LOGIN as _LOGIN
+from tests.route_roles import expect as _expect
 
-_ROLES = ("anonymous", "citizen", "staff", "admin", "osc_member", "osc_admin",
-          "other_osc_admin")
-_LOGIN = 302  # redirected to the sign-in page
 _DONE = 302  # a done form redirects to its page
 
-
-def _expect(anonymous, citizen, staff, admin, **osc) -> dict:
-    """The four site roles; the OSC roles get the citizen's status unless named."""
-    statuses = {"anonymous": anonymous, "citizen": citizen, "staff": staff, "admin": admin}
-    statuses.update({role: osc.get(role, citizen) for role in _ROLES[4:]})
-    return statuses
 
 
 _SIGNED_IN_200 = _expect(_LOGIN, 200, 200, 200)

@@ -9,23 +9,13 @@ import pytest
 from community.core import pagecache
 from community.forums import notices, services
 from community.forums.models import Post, Subscription, Topic, TopicRead
-from tests.conftest import post_form, sign_in
+from tests.conftest import client_as, field_error, post_form
 
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _field_error(body: str, name: str) -> str:
-    """The message shown next to one field of a form (empty when there is none)."""
-    match = re.search(rf'id="{name}-error">(.*?)</p>', body, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
-
-
-def _client_as(app, user):
-    client = app.test_client()
-    assert sign_in(client, user.email).status_code == 302
-    return client
 
 
 def _url(topic: Topic) -> str:
@@ -74,10 +64,10 @@ def test_index_hides_restricted_categories_from_non_members(app, client, make_ca
     private = make_category("Solo para OSC", members_only=True)
     make_topic(category=private, author=member_world["member"], title="Tema privado de OSC")
     assert "Solo para OSC" not in _text(client.get("/foros"))
-    outsider = _client_as(app, member_world["outsider"])
+    outsider = client_as(app, member_world["outsider"])
     body = _text(outsider.get("/foros"))
     assert "Solo para OSC" not in body and "Tema privado de OSC" not in body
-    member = _client_as(app, member_world["member"])
+    member = client_as(app, member_world["member"])
     body = _text(member.get("/foros"))
     assert "Solo para OSC" in body and "Tema privado de OSC" in body
 
@@ -90,7 +80,7 @@ def test_index_counts_new_since_last_visit(app, db, make_category, make_topic, m
     db.session.commit()
     make_topic(category=category, title="Tema que nunca abrí")
     _replies(db, read_topic, 2, make_user=make_user)
-    body = _text(_client_as(app, reader).get("/foros"))
+    body = _text(client_as(app, reader).get("/foros"))
     assert "1 tema nuevo" in body and "1 con respuestas nuevas" in body
 
 
@@ -134,7 +124,7 @@ def test_category_marks_unread_topics(app, db, make_category, make_topic, make_u
     services.mark_read(reader, topic, 1)
     db.session.commit()
     _replies(db, topic, 3, make_user=make_user)
-    body = _text(_client_as(app, reader).get(f"/foros/{category.slug}"))
+    body = _text(client_as(app, reader).get(f"/foros/{category.slug}"))
     assert "3 nuevas" in body
     assert f'href="{_url(topic)}#p2"' in body
 
@@ -142,9 +132,9 @@ def test_category_marks_unread_topics(app, db, make_category, make_topic, make_u
 def test_restricted_category_is_404_for_non_members(app, client, make_category, member_world):
     private = make_category("Solo para OSC", members_only=True)
     assert client.get(f"/foros/{private.slug}").status_code == 404
-    assert _client_as(app, member_world["outsider"]).get(
+    assert client_as(app, member_world["outsider"]).get(
         f"/foros/{private.slug}").status_code == 404
-    assert _client_as(app, member_world["member"]).get(
+    assert client_as(app, member_world["member"]).get(
         f"/foros/{private.slug}").status_code == 200
 
 
@@ -152,10 +142,10 @@ def test_new_topic_button_or_the_reason(app, client, make_category, make_user):
     news = make_category("Anuncios", staff_topics_only=True, group="anuncios")
     open_category = make_category("General")
     assert "Entra con tu cuenta para participar" in _text(client.get(f"/foros/{news.slug}"))
-    citizen = _client_as(app, make_user())
+    citizen = client_as(app, make_user())
     assert "solo el personal abre temas" in _text(citizen.get(f"/foros/{news.slug}"))
     assert "Nuevo tema" in _text(citizen.get(f"/foros/{open_category.slug}"))
-    unconfirmed = _client_as(app, make_user(confirmed=False))
+    unconfirmed = client_as(app, make_user(confirmed=False))
     body = _text(unconfirmed.get(f"/foros/{open_category.slug}"))
     assert "Confirma tu correo" in body and "/nuevo" not in body
 
@@ -163,7 +153,7 @@ def test_new_topic_button_or_the_reason(app, client, make_category, make_user):
 def test_subscribe_and_unsubscribe_category(app, db, make_category, make_user):
     person = make_user()
     category = make_category("General")
-    client = _client_as(app, person)
+    client = client_as(app, person)
     page = f"/foros/{category.slug}"
     response = post_form(client, f"{page}/suscripcion", {"subscribe": "1"}, page=page)
     assert response.status_code == 302
@@ -178,7 +168,7 @@ def test_subscribe_and_unsubscribe_category(app, db, make_category, make_user):
 
 def test_new_topic_creates_and_redirects(app, db, make_category, member_world):
     category = make_category("General")
-    client = _client_as(app, member_world["member"])
+    client = client_as(app, member_world["member"])
     page = f"/foros/{category.slug}/nuevo"
     form = _text(client.get(page))
     assert "Publicar a nombre de" in form and "Fundación Ayuda Mutua" in form
@@ -194,13 +184,13 @@ def test_new_topic_creates_and_redirects(app, db, make_category, member_world):
 
 def test_new_topic_bad_input_422_keeps_what_was_typed(app, db, make_category, make_user):
     category = make_category("General")
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     page = f"/foros/{category.slug}/nuevo"
     response = post_form(client, page, {"title": "corto", "body": "Mi texto que no se pierde"},
                          page=page)
     body = _text(response)
     assert response.status_code == 422
-    assert "al menos 8 caracteres" in _field_error(body, "title")
+    assert "al menos 8 caracteres" in field_error(body, "title")
     assert "Mi texto que no se pierde" in body and 'value="corto"' in body
     assert db.session.scalar(services.select(services.func.count()).select_from(Topic)) == 0
 
@@ -209,17 +199,17 @@ def test_new_topic_rejects_an_osc_the_person_does_not_belong_to(app, db, make_ca
                                                                 member_world, make_org):
     category = make_category("General")
     other = make_org(name="Otra Organización")
-    client = _client_as(app, member_world["member"])
+    client = client_as(app, member_world["member"])
     page = f"/foros/{category.slug}/nuevo"
     response = post_form(client, page, {"title": "Un título suficiente", "body": "Texto",
                                         "organization": str(other.id)}, page=page)
     assert response.status_code == 422
-    assert "Solo puedes escribir a nombre" in _field_error(_text(response), "organization")
+    assert "Solo puedes escribir a nombre" in field_error(_text(response), "organization")
 
 
 def test_new_topic_preview_saves_nothing(app, db, make_category, make_user):
     category = make_category("General")
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     page = f"/foros/{category.slug}/nuevo"
     response = post_form(client, page, {"title": "Un título suficiente",
                                         "body": "Hola <script>alert(1)</script> **mundo**",
@@ -234,11 +224,11 @@ def test_new_topic_refused_where_the_person_cannot_post(app, client, make_catego
                                                         make_user):
     news = make_category("Anuncios", staff_topics_only=True)
     assert client.get(f"/foros/{news.slug}/nuevo").status_code == 302
-    assert _client_as(app, make_user()).get(f"/foros/{news.slug}/nuevo").status_code == 403
-    assert _client_as(app, make_user(role="staff")).get(
+    assert client_as(app, make_user()).get(f"/foros/{news.slug}/nuevo").status_code == 403
+    assert client_as(app, make_user(role="staff")).get(
         f"/foros/{news.slug}/nuevo").status_code == 200
     general = make_category("General")
-    unconfirmed = _client_as(app, make_user(confirmed=False))
+    unconfirmed = client_as(app, make_user(confirmed=False))
     response = unconfirmed.get(f"/foros/{general.slug}/nuevo")
     assert response.status_code == 403 and "Confirma tu correo" in _text(response)
 
@@ -284,8 +274,8 @@ def test_topic_in_restricted_category_is_404_for_outsiders(app, client, make_cat
     private = make_category("Solo para OSC", members_only=True)
     topic = make_topic(category=private, author=member_world["member"])
     assert client.get(_url(topic)).status_code == 404
-    assert _client_as(app, member_world["outsider"]).get(_url(topic)).status_code == 404
-    assert _client_as(app, member_world["member"]).get(_url(topic)).status_code == 200
+    assert client_as(app, member_world["outsider"]).get(_url(topic)).status_code == 404
+    assert client_as(app, member_world["member"]).get(_url(topic)).status_code == 200
 
 
 def test_hidden_topic_only_for_moderators(app, client, db, make_topic, make_user):
@@ -293,14 +283,14 @@ def test_hidden_topic_only_for_moderators(app, client, db, make_topic, make_user
     topic.hidden = True
     db.session.commit()
     assert client.get(_url(topic)).status_code == 404
-    body = _text(_client_as(app, make_user(role="staff")).get(_url(topic)))
+    body = _text(client_as(app, make_user(role="staff")).get(_url(topic)))
     assert "Oculto" in body
 
 
 def test_reading_marks_read_and_shows_new_replies_divider(app, db, make_topic, make_user):
     reader = make_user()
     topic = make_topic()
-    client = _client_as(app, reader)
+    client = client_as(app, reader)
     assert "Nuevas respuestas" not in _text(client.get(_url(topic)))
     assert db.session.get(TopicRead, (reader.id, topic.id)).last_read_number == 1
     _replies(db, topic, 2, make_user=make_user)
@@ -316,7 +306,7 @@ def test_read_marker_stops_at_the_last_post_shown(app, db, make_topic, make_user
     reader = make_user()
     topic = make_topic()
     _replies(db, topic, services.POSTS_PER_PAGE + 3, make_user=make_user)
-    _client_as(app, reader).get(_url(topic))
+    client_as(app, reader).get(_url(topic))
     assert db.session.get(TopicRead, (reader.id, topic.id)).last_read_number == 20
 
 
@@ -333,7 +323,7 @@ def test_withdrawn_and_hidden_posts_show_a_notice(app, client, db, make_topic, m
     assert "Texto que retiré" not in body and "Texto que ocultó" not in body
     assert "Su autor retiró este mensaje" in body
     assert "El equipo de moderación ocultó este mensaje" in body
-    staff_body = _text(_client_as(app, make_user(role="staff")).get(_url(topic)))
+    staff_body = _text(client_as(app, make_user(role="staff")).get(_url(topic)))
     assert "Texto que retiré" in staff_body and "Texto que ocultó" in staff_body
     assert "Oculto por moderación: solo el personal" in staff_body
 
@@ -343,7 +333,7 @@ def test_own_posts_have_edit_and_withdraw_others_have_report(app, db, make_topic
     topic = make_topic(author=author)
     other = services.reply(make_user(), topic, {"body": "Una respuesta ajena"})
     db.session.commit()
-    body = _text(_client_as(app, author).get(_url(topic)))
+    body = _text(client_as(app, author).get(_url(topic)))
     first = _posts(topic)[0]
     assert f"/foros/p/{first.id}/editar" in body and f"/foros/p/{first.id}/retirar" in body
     assert f"/foros/p/{other.id}/editar" not in body
@@ -355,7 +345,7 @@ def test_locked_topic_has_no_reply_form_and_refuses_replies(app, db, make_topic,
     topic = make_topic()
     topic.locked = True
     db.session.commit()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     body = _text(client.get(_url(topic)))
     assert "Este tema está cerrado" in body and "/responder" not in body
     response = post_form(client, f"/foros/t/{topic.id}/responder", {"body": "¿Sigue abierto?"},
@@ -366,7 +356,7 @@ def test_locked_topic_has_no_reply_form_and_refuses_replies(app, db, make_topic,
 
 def test_reply_posts_and_redirects_to_the_new_post(app, db, make_topic, make_user):
     topic = make_topic()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     response = post_form(client, f"/foros/t/{topic.id}/responder",
                          {"body": "Nosotros lo tramitamos en Toluca."}, page=_url(topic))
     assert response.status_code == 302
@@ -376,19 +366,19 @@ def test_reply_posts_and_redirects_to_the_new_post(app, db, make_topic, make_use
 
 def test_reply_bad_input_422_with_message_and_nothing_lost(app, db, make_topic, make_user):
     topic = make_topic()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     response = post_form(client, f"/foros/t/{topic.id}/responder", {"body": "x"},
                          page=_url(topic))
     body = _text(response)
     assert response.status_code == 422
-    assert "Escribe tu mensaje" in _field_error(body, "body")
+    assert "Escribe tu mensaje" in field_error(body, "body")
     assert re.search(r">\s*x</textarea>", body)
     assert len(_posts(topic)) == 1
 
 
 def test_unconfirmed_email_cannot_reply(app, db, make_topic, make_user):
     topic = make_topic()
-    client = _client_as(app, make_user(confirmed=False))
+    client = client_as(app, make_user(confirmed=False))
     assert "Confirma tu correo" in _text(client.get(_url(topic)))
     response = post_form(client, f"/foros/t/{topic.id}/responder", {"body": "Hola a todos"},
                          page=_url(topic))
@@ -400,7 +390,7 @@ def test_quote_link_prefills_and_reply_shows_the_quoted_block(app, db, make_topi
     topic = make_topic(author=make_user(name="Ana Torres"),
                        body="El trámite tarda **tres semanas**.")
     first = _posts(topic)[0]
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     page = _text(client.get(_url(topic)))
     assert f"cita={first.id}#responder" in page
     quoting = _text(client.get(f"{_url(topic)}?cita={first.id}"))
@@ -420,7 +410,7 @@ def test_quote_link_prefills_and_reply_shows_the_quoted_block(app, db, make_topi
 def test_subscribe_and_unsubscribe_topic(app, db, make_topic, make_user):
     person = make_user()
     topic = make_topic()
-    client = _client_as(app, person)
+    client = client_as(app, person)
     url = f"/foros/t/{topic.id}/suscripcion"
     assert post_form(client, url, {"subscribe": "1"}, page=_url(topic)).status_code == 302
     assert services.is_subscribed(person, topic=topic)
@@ -446,7 +436,7 @@ def test_edit_own_post_keeps_history(app, db, make_topic, make_user):
     author = make_user()
     topic = make_topic(author=author, title="Título original del tema")
     first = _posts(topic)[0]
-    client = _client_as(app, author)
+    client = client_as(app, author)
     url = f"/foros/p/{first.id}/editar"
     form = _text(client.get(url))
     assert "Necesitamos orientación" in form and "Título original del tema" in form
@@ -465,11 +455,11 @@ def test_edit_bad_input_422_and_others_refused(app, db, make_topic, make_user):
     topic = make_topic(author=author)
     first = _posts(topic)[0]
     url = f"/foros/p/{first.id}/editar"
-    client = _client_as(app, author)
+    client = client_as(app, author)
     response = post_form(client, url, {"title": "Un título suficiente", "body": ""}, page=url)
-    assert response.status_code == 422 and "Escribe tu mensaje" in _field_error(
+    assert response.status_code == 422 and "Escribe tu mensaje" in field_error(
         _text(response), "body")
-    assert _client_as(app, make_user()).get(url).status_code == 403
+    assert client_as(app, make_user()).get(url).status_code == 403
     services.withdraw_post(author, first)
     db.session.commit()
     assert client.get(url).status_code == 403
@@ -480,12 +470,12 @@ def test_withdraw_own_post(app, db, make_topic, make_user):
     topic = make_topic()
     post = services.reply(author, topic, {"body": "Me equivoqué de tema"})
     db.session.commit()
-    client = _client_as(app, author)
+    client = client_as(app, author)
     response = post_form(client, f"/foros/p/{post.id}/retirar", page=_url(topic))
     assert response.status_code == 302 and response.headers["Location"].endswith("#p2")
     db.session.refresh(post)
     assert post.status == "withdrawn"
-    other = _client_as(app, make_user())
+    other = client_as(app, make_user())
     assert post_form(other, f"/foros/p/{_posts(topic)[0].id}/retirar",
                      page=_url(topic)).status_code == 403
 
@@ -509,13 +499,13 @@ def test_fragment_respects_hidden_posts_and_restricted_categories(app, client, d
     post.status = "hidden"
     db.session.commit()
     assert "Texto que ocultó" not in _text(client.get(f"/foros/p/{post.id}/fragmento"))
-    staff = _client_as(app, make_user(role="staff"))
+    staff = client_as(app, make_user(role="staff"))
     assert "Texto que ocultó" in _text(staff.get(f"/foros/p/{post.id}/fragmento"))
     private = make_topic(category=make_category("Solo OSC", members_only=True),
                          author=member_world["member"])
     private_post = _posts(private)[0]
     assert client.get(f"/foros/p/{private_post.id}/fragmento").status_code == 404
-    outsider = _client_as(app, member_world["outsider"])
+    outsider = client_as(app, member_world["outsider"])
     assert outsider.get(f"/foros/p/{private_post.id}/fragmento").status_code == 404
 
 
@@ -524,7 +514,7 @@ def test_fragment_respects_hidden_posts_and_restricted_categories(app, client, d
 
 def test_preview_returns_sanitized_html(app, client, make_user):
     assert client.post("/foros/vista-previa", data={"body": "x"}).status_code == 400
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     response = post_form(client, "/foros/vista-previa", {
         "body": "**Hola** <script>alert(1)</script> [x](javascript:alert(1)) "
                 "<img src=x onerror=alert(1)>"}, page="/foros")
@@ -541,7 +531,7 @@ def test_mentions_offers_people_and_oscs_never_emails(app, client, db, make_user
     make_org(name="Luces del Valle A.C.")
     make_org(name="Lumbre Pendiente", status="pending")
     assert client.get("/foros/menciones?q=lu").status_code == 302
-    person = _client_as(app, make_user())
+    person = client_as(app, make_user())
     response = person.get("/foros/menciones?q=Lu")
     results = response.get_json()["results"]
     assert {"kind": "person", "handle": notices.handle_of(luisa),
@@ -556,7 +546,7 @@ def test_mentions_offers_people_and_oscs_never_emails(app, client, db, make_user
 def test_mentions_at_most_eight(app, make_user):
     for n in range(12):
         make_user(name=f"Mariana Número {n:02d}")
-    client = _client_as(app, make_user(name="Otra persona"))
+    client = client_as(app, make_user(name="Otra persona"))
     assert len(client.get("/foros/menciones?q=mariana").get_json()["results"]) == 8
 
 
@@ -566,7 +556,7 @@ def test_mentions_at_most_eight(app, make_user):
 def test_posting_is_rate_limited_per_person(app, db, make_topic, make_user):
     app.config["RATELIMIT_FORUM_POST"] = "2 per minute"
     topic = make_topic()
-    client = _client_as(app, make_user())
+    client = client_as(app, make_user())
     url = f"/foros/t/{topic.id}/responder"
     statuses = [post_form(client, url, {"body": f"Respuesta {n}"}, page=_url(topic)).status_code
                 for n in range(3)]
