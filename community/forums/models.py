@@ -136,8 +136,9 @@ class Subscription(db.Model):
 
     __tablename__ = "forum_subscription"
     __table_args__ = (
-        UniqueConstraint("user_id", "topic_id"),
-        UniqueConstraint("user_id", "category_id"),
+        # Named by hand: the naming convention would call both "uq_..._user_id".
+        UniqueConstraint("user_id", "topic_id", name="uq_forum_subscription_user_topic"),
+        UniqueConstraint("user_id", "category_id", name="uq_forum_subscription_user_category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -144,8 +144,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['topic_id'], ['forum_topic.id'], name=op.f('fk_forum_subscription_topic_id_forum_topic'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_forum_subscription_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_subscription')),
-    sa.UniqueConstraint('user_id', 'category_id', name=op.f('uq_forum_subscription_user_id')),
-    sa.UniqueConstraint('user_id', 'topic_id', name=op.f('uq_forum_subscription_user_id'))
+    sa.UniqueConstraint('user_id', 'category_id', name=op.f('uq_forum_subscription_user_category')),
+    sa.UniqueConstraint('user_id', 'topic_id', name=op.f('uq_forum_subscription_user_topic'))
     )
     with op.batch_alter_table('forum_subscription', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forum_subscription_category_id'), ['category_id'], unique=False)
