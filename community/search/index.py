@@ -326,14 +326,14 @@ def read_only_session(app=None) -> Iterator[None]:
 def estimate_rows() -> int:
     """Rows of every kind's model: the length of the reindex progress bar (an upper bound).
 
-    Counted in a read transaction that ends here: on SQLite a transaction left open by the
-    CLI would begin IMMEDIATE and hold the write lock the reindex's final drain needs.
+    Counted on a connection of its own, in a read transaction that ends here: left open on
+    the CLI's session, it would begin IMMEDIATE on SQLite and hold the write lock that the
+    reindex's final drain needs (and ending the session's transaction instead would close
+    cursors a caller may still be reading).
     """
-    with transaction_kind(True):
-        total = sum(db.session.scalar(select(func.count()).select_from(kind.model)) or 0
-                    for kind in registry.kinds().values())
-        db.session.rollback()
-    return total
+    with transaction_kind(True), db.engine.connect() as connection:
+        return sum(connection.scalar(select(func.count()).select_from(kind.model)) or 0
+                   for kind in registry.kinds().values())
 
 
 def _clean_leftovers(path: Path) -> None:
