@@ -42,7 +42,7 @@ def notify(users: Iterable, kind: str, message, url: str | None = None,
         recipients.append(user)
     db.session.add_all(created)
     if created:
-        payloads = [(n.user_id, n.message, n.url) for n in created]
+        payloads = [(n.user_id, n.kind, n.message, n.url) for n in created]
         call_after_commit(db.session(), lambda: _push(payloads))
         if already_mailed:
             for notice in created:
@@ -58,12 +58,12 @@ def _mail_each(recipients: list, created: list[Notification]) -> None:
     notification_mail.mail_each(list(zip(recipients, created, strict=True)), utcnow())
 
 
-def _push(payloads: list[tuple[int, str, str | None]]) -> None:
+def _push(payloads: list[tuple[int, str, str, str | None]]) -> None:
     """Live delivery is a courtesy: the notification is already saved, so a broken socket
     server must not turn into an error for whoever acted."""
-    for user_id, message, url in payloads:
+    for user_id, kind, message, url in payloads:
         try:
-            socketio.emit("notification", {"message": message, "url": url},
+            socketio.emit("notification", {"kind": kind, "message": message, "url": url},
                           to=f"user:{user_id}")
         except Exception:  # noqa: BLE001 - see docstring
             current_app.logger.warning("live notification to user %s failed", user_id)

@@ -123,41 +123,48 @@
       });
   }
 
-  function badge() {
-    var existing = document.getElementById("notification-count");
+  /* A counter in a header link (notices, messages): the server renders it when there is
+     something unread; a live event creates it or raises it by one. */
+  function badge(id, linkSelector) {
+    var existing = document.getElementById(id);
     if (existing) {
       return existing;
     }
-    var link = document.querySelector("a[data-notifications-link]");
+    var link = document.querySelector(linkSelector);
     if (!link) {
       return null;
     }
     var created = document.createElement("span");
-    created.id = "notification-count";
+    created.id = id;
     created.className = "badge badge--warn";
-    created.setAttribute("data-notification-badge", "");
     created.setAttribute("data-count", "0");
     link.appendChild(document.createTextNode(" "));
     link.appendChild(created);
     return created;
   }
 
+  function raise(element) {
+    if (!element) {
+      return;
+    }
+    var count = (parseInt(element.getAttribute("data-count"), 10) || 0) + 1;
+    var link = element.closest("a");
+    var unreadText = (link && link.getAttribute("data-unread-text")) || "";
+    element.setAttribute("data-count", String(count));
+    element.textContent = String(count);
+    if (unreadText) {
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " " + unreadText;
+      element.appendChild(hidden);
+    }
+  }
+
   function setUpBadge() {
     socket.on("notification", function (data) {
-      var element = badge();
-      if (!element) {
-        return;
-      }
-      var count = (parseInt(element.getAttribute("data-count"), 10) || 0) + 1;
-      var link = element.closest("a");
-      var unreadText = (link && link.getAttribute("data-unread-text")) || "";
-      element.setAttribute("data-count", String(count));
-      element.textContent = String(count);
-      if (unreadText) {
-        var hidden = document.createElement("span");
-        hidden.className = "visually-hidden";
-        hidden.textContent = " " + unreadText;
-        element.appendChild(hidden);
+      raise(badge("notification-count", "a[data-notifications-link]"));
+      if (data && data.kind === "message.new") {
+        raise(badge("message-count", "a[data-messages-link]"));
       }
       announce(data && data.message);
     });

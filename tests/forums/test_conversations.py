@@ -299,3 +299,13 @@ def test_socket_room_only_for_members(db, app, client, socket_client, pair):
                                                     "message": message.id}
     finally:
         member.disconnect()
+
+
+def test_header_counts_unread_conversations(app, db, make_user):
+    sender, reader = make_user(name="Ana Remitente"), make_user(name="Beto Lector")
+    pm.start_conversation(sender, {"to": handle_of(reader), "body": "¿Nos vemos?"})
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, reader.email).status_code == 302
+    header = client.get("/").get_data(as_text=True)
+    assert 'id="message-count" data-count="1">1<' in header
