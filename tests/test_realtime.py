@@ -21,3 +21,12 @@ def test_anonymous_socket_gets_announcements_but_no_personal_room(app, make_user
     socketio.emit("news", {"x": 1}, to="announcements")
     names = [event["name"] for event in sio.get_received()]
     assert names == ["news"]
+
+
+def test_socket_handshake_refuses_other_origins(client):
+    """Only this site's pages may open a socket (never ``*``): another origin is refused at
+    the Engine.IO handshake, before any session is created."""
+    path = "/socket.io/?EIO=4&transport=polling"
+    assert client.get(path, headers={"Origin": "http://localhost"}).status_code == 200
+    refused = client.get(path, headers={"Origin": "https://sitio-ajeno.example"})
+    assert refused.status_code == 400
