@@ -26,7 +26,11 @@ def link_from_mail(outbox, recipient: str, path: str) -> str:
 
 
 def assert_no_horizontal_scroll(page) -> None:
-    """A page wider than the phone forces sideways scrolling, which people on phones hate."""
+    """A page wider than the phone forces sideways scrolling, which people on phones hate.
+
+    Measured once the page and its stylesheets have loaded: during a navigation the new
+    document can be read before its CSS applies, and unstyled content is wider."""
+    page.wait_for_load_state("load")
     width = page.evaluate("() => document.scrollingElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
 
@@ -50,6 +54,7 @@ def sign_up(phone) -> None:
     phone.get_by_label("Contraseña").fill(PASSWORD)
     phone.locator("select[name=municipality]").select_option("15106")
     phone.get_by_role("button", name="Crear cuenta").click()
+    expect(phone).to_have_url(re.compile(r"/cuenta/revisa-tu-correo"))
     expect(phone.get_by_role("main")).to_contain_text("correo")
     assert_no_horizontal_scroll(phone)
 
