@@ -13,8 +13,7 @@ from flask_login import current_user, login_required
 from community.accounts import bp
 from community.accounts.forms import ChangeEmailForm, ChangePasswordForm, ResendConfirmationForm
 from community.core import notifications
-from community.core.errors import NotFound, ValidationError
-from community.core.models import Notification
+from community.core.errors import ValidationError
 from community.core.urls import safe_next
 from community.extensions import db
 
@@ -57,10 +56,7 @@ def notifications_read():
 @login_required
 def notification_read(notification_id: int):
     """Mark one notice read and follow its link (a path on this site, or back to the list)."""
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
-        raise NotFound()
-    notifications.mark_read(current_user, notification_id)
+    notification = notifications.open_notification(current_user, notification_id)
     db.session.commit()
     return redirect(safe_next(notification.url, url_for("accounts.notifications")))
 

@@ -95,6 +95,17 @@ def mark_read(actor, notification_id: int | None = None) -> int:
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount
 
 
+def open_notification(actor, notification_id: int) -> Notification:
+    """One of the person's own notices, marked read (for following its link); someone
+    else's is as unknown as a missing one."""
+    require_signed_in(actor)
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != actor.id:
+        raise NotFound()
+    mark_read(actor, notification_id)
+    return notification
+
+
 def set_email_preference(actor, choice) -> str:
     """How this person wants notices by mail: each one, a daily digest, or never."""
     require_signed_in(actor)

@@ -16,7 +16,6 @@ from community.core.timeutil import LOCAL_TZ, to_local, utcnow
 from community.events.fields import KINDS, MODALITIES, TOPICS
 from community.events.models import Event, EventSession, Registration, event_topic
 from community.extensions import db
-from community.profiles.models import Membership
 
 PER_PAGE = 20
 MANAGE_PER_PAGE = 50
@@ -244,16 +243,6 @@ def my_registrations(user, now: datetime | None = None) -> dict[str, list[Regist
             past.append(registration)
     past.reverse()
     return {"upcoming": upcoming, "past": past}
-
-
-def administered_organization_ids(user) -> list[int]:
-    """OSCs this person administers (any registry status): their events are theirs to run."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(db.session.scalars(
-        select(Membership.organization_id).where(
-            Membership.user_id == user.id, Membership.role == "admin",
-            Membership.status == "active")))
 
 
 def manage_list(organization_ids: list[int] | None, page: int = 1):

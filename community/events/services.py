@@ -28,7 +28,7 @@ from community.events.models import Event, EventSession, EventTopic, Registratio
 from community.extensions import db
 from community.profiles import services as profiles
 from community.profiles import validators as v
-from community.profiles.models import Membership, Organization
+from community.profiles.models import Organization
 
 MAX_CAPACITY = 100_000
 MAX_HOURS = 500
@@ -79,24 +79,35 @@ def get_visible(user, slug: str) -> Event:
 
 def organizations_for(user) -> list[Organization]:
     """The validated OSCs this person may announce events for."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(db.session.scalars(
-        select(Organization).join(Membership, Membership.organization_id == Organization.id)
-        .where(Membership.user_id == user.id, Membership.status == "active",
-               Membership.role == "admin", Organization.status == "validated")
-        .order_by(Organization.name)))
+    return profiles.organizations_of(user, admins_only=True)
+
+
+def managed_organization_ids(user) -> list[int] | None:
+    """Whose events this person runs in the managers' list: None for staff (every event),
+    else the OSCs they administer, in any registry status; nobody else has the list."""
+    require_signed_in(user)
+    if has_role(user, "staff"):
+        return None
+    ids = [org.id for org in
+           profiles.organizations_of(user, admins_only=True, validated_only=False)]
+    if not ids:
+        raise PermissionDenied(_l("Solo el personal o quienes organizan eventos pueden ver "
+                                  "esta página."))
+    return ids
+
+
+def runs_events(user) -> bool:
+    """Whether to offer the managers' list at all."""
+    try:
+        managed_organization_ids(user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def member_organizations(user) -> list[Organization]:
-    """OSCs a person belongs to (active membership), on whose behalf they may register."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(db.session.scalars(
-        select(Organization).join(Membership, Membership.organization_id == Organization.id)
-        .where(Membership.user_id == user.id, Membership.status == "active",
-               Organization.status == "validated")
-        .order_by(Organization.name)))
+    """OSCs a person belongs to, on whose behalf they may register."""
+    return profiles.organizations_of(user)
 
 
 # --- input --------------------------------------------------------------------------------

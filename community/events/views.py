@@ -106,15 +106,7 @@ def _calendar_links(filters) -> dict:
     feed_args = filters.feed_args(_user_municipality()) if filters else {}
     return dict(month_url=url_for("events.month", year=today.year, month=today.month, **args),
                 feed_url=url_for("events.calendar_feed", **feed_args),
-                show_manage=_runs_events())
-
-
-def _runs_events() -> bool:
-    """Whether to offer the managers' list: staff, and admins of an OSC."""
-    if not current_user.is_authenticated:
-        return False
-    return services.can_create(current_user) or bool(
-        queries.administered_organization_ids(current_user))
+                show_manage=services.runs_events(current_user))
 
 
 @bp.route("/eventos/mes/<int:year>/<int:month>")
@@ -423,13 +415,7 @@ def my_registrations():
 @bp.route("/eventos/gestion")
 @login_required
 def manage():
-    if services.can_create(current_user):
-        organization_ids = None
-    else:
-        organization_ids = queries.administered_organization_ids(current_user)
-        if not organization_ids:
-            raise PermissionDenied(_("Solo el personal o quienes organizan eventos pueden "
-                                     "ver esta página."))
+    organization_ids = services.managed_organization_ids(current_user)
     results = queries.manage_list(organization_ids, request.args.get("page", 1, type=int))
     return render_template(
         "events/manage.html", results=results,

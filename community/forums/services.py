@@ -19,7 +19,8 @@ from community.core.text import slugify
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.forums.models import Category, Post, PostRevision, Subscription, Topic, TopicRead
-from community.profiles.models import Membership, Organization
+from community.profiles import services as profiles
+from community.profiles.models import Organization
 
 TITLE_MIN, TITLE_MAX = 8, 200
 BODY_MIN, BODY_MAX = 2, 20_000
@@ -39,12 +40,8 @@ def is_osc_member(user) -> bool:
 
 
 def profiles_member_orgs(user) -> list[Organization]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(db.session.scalars(
-        select(Organization).join(Membership, Membership.organization_id == Organization.id)
-        .where(Membership.user_id == user.id, Membership.status == "active",
-               Organization.status == "validated").order_by(Organization.name)))
+    """The validated OSCs a person may write for."""
+    return profiles.organizations_of(user)
 
 
 def can_read_category(user, category: Category) -> bool:

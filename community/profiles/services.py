@@ -623,6 +623,22 @@ def members(actor: User, org: Organization) -> list[Membership]:
                                                        Membership.created_at)))
 
 
+def organizations_of(user, *, admins_only: bool = False,
+                     validated_only: bool = True) -> list[Organization]:
+    """The OSCs a person belongs to (active membership), by name: every module asks this one
+    question (on whose behalf may I register, post, announce an event?)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    stmt = (select(Organization).join(Membership, Membership.organization_id == Organization.id)
+            .where(Membership.user_id == user.id, Membership.status == "active")
+            .order_by(Organization.name))
+    if admins_only:
+        stmt = stmt.where(Membership.role == "admin")
+    if validated_only:
+        stmt = stmt.where(Organization.status == "validated")
+    return list(db.session.scalars(stmt))
+
+
 def memberships_of(user: User) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []

@@ -128,7 +128,7 @@ def test_counts_and_manage_list(db, make_event, make_org, make_user):
     db.session.commit()
     assert queries.registration_counts([own.id])[own.id] == {"confirmed": 1, "waitlisted": 1}
     assert queries.confirmed_counts([own.id]) == {own.id: 1}
-    ids = queries.administered_organization_ids(org.admin)
+    ids = services.managed_organization_ids(org.admin)
     assert ids == [org.id]
     assert [e.id for e in queries.manage_list(ids).items] == [own.id]
     assert queries.manage_list(None).total == 2
