@@ -58,6 +58,8 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(self.INSTANCE_DIR / "uploads"))
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR", str(self.INSTANCE_DIR / "search-index"))
+        # Read what every query needs in a background thread when an index is opened.
+        self.SEARCH_WARM = env.get("SEARCH_WARM", "true").strip().lower() in {"1", "true", "yes"}
         self.MAIL_DIR = env.get("MAIL_DIR", str(self.INSTANCE_DIR / "mail"))
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
@@ -128,3 +130,5 @@ class TestConfig(Config):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
         # One Redis listener thread per test app would pile up; the scale test opts in.
         self.SOCKETIO_MESSAGE_QUEUE = None
+        # A thread reading each test's small index would only race the test's own clean-up.
+        self.SEARCH_WARM = False

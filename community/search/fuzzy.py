@@ -7,12 +7,13 @@ once (a segment never changes) into buckets by first letter and length, each wor
 set of its letters as bits; a word can only be within ``maxdist`` edits if it has the same
 first letter (the fuzzy prefix), a length within ``maxdist`` and at most ``maxdist``
 letters the other lacks (each edit brings in or takes away at most one letter), which
-leaves a handful of candidates for the real Damerau-Levenshtein distance.
+leaves a few hundred candidates for the real Damerau-Levenshtein distance, computed with a
+bit-vector algorithm (:func:`distances_from`) rather than a table of Python integers.
 """
 
 from __future__ import annotations
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from collections.abc import Callable
 
 
 def letters(word: str) -> int:
@@ -45,15 +46,56 @@ class Lexicon:
         if not text:
             return []
         wanted = letters(text)
+        distance_to = distances_from(text)
         found = []
         for length in range(len(text) - maxdist, len(text) + maxdist + 1):
             masks, texts = self._buckets.get((text[0], length), ((), ()))
             for mask, word in zip(masks, texts, strict=True):
                 if ((mask & ~wanted).bit_count() <= maxdist
                         and (wanted & ~mask).bit_count() <= maxdist
-                        and damerau_levenshtein(text, word, maxdist) <= maxdist):
+                        and distance_to(word) <= maxdist):
                     found.append(word)
         return found
+
+
+def distances_from(text: str) -> Callable[[str], int]:
+    """A function giving the Damerau-Levenshtein distance from ``text`` to a word, as
+    ``whoosh.support.levenshtein.damerau_levenshtein`` computes it (adjacent
+    transpositions, no substring edited twice: the "optimal string alignment" distance).
+
+    Hyyrö's bit-vector algorithm (2002, with the transposition term of his 2003 paper):
+    one column of the distance table is a pair of bit sets over ``text``'s positions (where
+    the value goes up, where it goes down) and each letter of the word updates it with a
+    few integer operations, so a word costs a few microseconds instead of a loop per cell.
+    """
+    if not text:
+        return len
+    positions: dict[str, int] = {}
+    for i, ch in enumerate(text):
+        positions[ch] = positions.get(ch, 0) | (1 << i)
+    full = (1 << len(text)) - 1
+    last = 1 << (len(text) - 1)
+
+    def distance_to(word: str) -> int:
+        up, down, diagonal, previous, dist = full, 0, 0, 0, len(text)
+        for ch in word:
+            match = positions.get(ch, 0)
+            swapped = ((~diagonal & match) << 1) & previous
+            diagonal = ((((match & up) + up) ^ up) | match | down | swapped) & full
+            rises = (down | ~(diagonal | up)) & full
+            falls = diagonal & up
+            if rises & last:
+                dist += 1
+            elif falls & last:
+                dist -= 1
+            rises = ((rises << 1) | 1) & full
+            falls = (falls << 1) & full
+            up = (falls | ~(diagonal | rises)) & full
+            down = rises & diagonal
+            previous = match
+        return dist
+
+    return distance_to
 
 
 def read_lexicon(leaf, fieldname: str) -> Lexicon:

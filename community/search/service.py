@@ -17,15 +17,14 @@ Everything is filtered by what the person may see (:func:`visibility_for`): the 
 the facet counts. Each facet is counted without its own filter, so a person can switch from
 one municipality to another without first removing the filter.
 
-Speed, in pure Python: each term's postings are read once per query, a block at a time,
-and scored in one loop (:mod:`community.search.engine`, the same BM25F scores as Whoosh's
-searcher, which walks a tree of matchers a document at a time); the matching documents
-(for the total, the AND/OR choice and the facets) come from set operations over them. What
-does not depend on the query is read once per searcher or per segment: each facet's value
-per document (counted with ``Counter``), the documents of each filter value, the field
-lengths, the lexicon for typos. Only the page's hits are highlighted
-(:mod:`community.search.snippets`). Whoosh's own ``groupedby`` facets cost a Python call
-per matching document and facet: several times as much on a large index.
+Speed: each term's postings are decoded once per process into NumPy arrays and kept in a
+bounded cache (:mod:`community.search.engine`); a query is array work over them: one
+true/false array per word (AND/OR are element-wise), one score array (the same BM25F scores
+as Whoosh's searcher, which walks a tree of matchers a document at a time), the facets
+counted with ``bincount`` over per-document value codes, the best hits picked with a
+partial sort. What does not depend on the query is read once per searcher or per segment:
+each facet's value per document, the field lengths, the lexicon for typos. Only the page's
+hits are highlighted (:mod:`community.search.snippets`).
 
 A Whoosh searcher is not safe for two threads at once (its segment readers seek and read a
 shared file object), so the service keeps a small pool of searchers: one per process when
@@ -36,31 +35,30 @@ folder, which changes ``index_generation()``).
 
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import os
 import threading
+import time
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 
+import numpy as np
 from markupsafe import Markup
-from whoosh.support.levenshtein import distance
 
 from community.search.analysis import folding_analyzer, spanish_analyzer
 from community.search.engine import (
+    PostingsCache,
     Scorer,
     SegmentCache,
     TermPostings,
     TermRef,
-    leaf_postings,
+    segment_postings,
+    top,
 )
-from community.search.fuzzy import Lexicon, read_lexicon
+from community.search.fuzzy import Lexicon, distances_from, read_lexicon
 from community.search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -79,6 +77,7 @@ SPELLING_FIELD = "words"
 # facet name (the URL parameter) -> index field
 FACET_FIELDS = {"kind": "kind", "municipality": "municipality", "area": "areas", "year": "year"}
 FACETS = tuple(FACET_FIELDS)
+MULTI_VALUED = frozenset({"areas", "visibility"})
 
 
 def visibility_for(user) -> set[str]:
@@ -197,61 +196,115 @@ def _as_int(value, default: int, low: int, high: int) -> int:
 
 # -- the service ---------------------------------------------------------------------------
 
-MAX_CACHED_FILTERS = 32
-MAX_CACHED_VALUES = 1024  # facet values: kinds, ~125 municipalities, 18 areas, years
+MAX_CACHED_FILTERS = 16  # true/false arrays of the allowed documents, per searcher
+
+
+@dataclass
+class Column:
+    """A facet (or visibility) field's values over the whole index: ``values[code]``;
+    ``codes`` holds one code per document (-1: none) when ``docs`` is None, otherwise one
+    per (document, value) pair, ``docs`` holding the pairs' documents (several values per
+    document, as the activity areas)."""
+
+    values: list[str]
+    codes: np.ndarray
+    docs: np.ndarray | None
+    size: int
+
+    def __post_init__(self):
+        self._code = {value: code for code, value in enumerate(self.values)}
+
+    def having(self, values) -> np.ndarray:
+        """True for each document with any of ``values``."""
+        codes = [self._code[v] for v in values if v in self._code]
+        if self.docs is None:
+            return np.isin(self.codes, codes)
+        found = np.zeros(self.size, np.bool_)
+        found[self.docs[np.isin(self.codes, codes)]] = True
+        return found
+
+    def count(self, docs: np.ndarray) -> list[tuple[str, int]]:
+        """(value, how many of ``docs`` have it), most frequent first, empty values left out."""
+        if self.docs is None:
+            counts = np.bincount(self.codes[docs] + 1, minlength=len(self.values) + 1)[1:]
+        else:
+            counts = np.bincount(self.codes[docs[self.docs]], minlength=len(self.values))
+        found = [(self.values[code], int(counts[code])) for code in np.flatnonzero(counts)]
+        return sorted(((v, n) for v, n in found if v), key=lambda item: (-item[1], item[0]))
+
+
+def _read_pairs(leaf, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """One segment's (values, documents, codes) of a facet field, from its postings."""
+    values: list[str] = []
+    docs, codes = [], []
+    if fieldname in leaf.schema:
+        for btext in leaf.lexicon(fieldname):
+            ids, _weights = segment_postings(leaf, fieldname, btext)
+            codes.append(np.full(len(ids), len(values), np.int32))
+            docs.append(ids)
+            values.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+    if not values:
+        return values, np.zeros(0, np.int32), np.zeros(0, np.int32)
+    return values, np.concatenate(docs), np.concatenate(codes)
+
+
+def _column(reader, parts: list, multi: bool) -> Column:
+    """The segments' pairs as one column over the reader's documents."""
+    size = reader.doc_count_all()
+    values = sorted({value for part_values, _docs, _codes in parts for value in part_values})
+    code_of = {value: code for code, value in enumerate(values)}
+    all_docs, all_codes = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+    for (part_values, docs, codes), (_leaf, offset) in zip(
+            parts, reader.leaf_readers(), strict=True):
+        remap = np.array([code_of[v] for v in part_values] or [0], np.int32)
+        all_docs.append(docs + offset)
+        all_codes.append(remap[codes])
+    docs, codes = np.concatenate(all_docs), np.concatenate(all_codes)
+    if multi:
+        return Column(values, codes, docs, size)
+    dense = np.full(size, -1, np.int32)
+    dense[docs] = codes
+    return Column(values, dense, None, size)
 
 
 class _Slot:
     """A searcher leased to one caller at a time, with what it has learnt about its index
-    (valid as long as the searcher, which is replaced when the index changes): the
-    documents each filter lets through, and each facet field's value for every document."""
+    (valid as long as the searcher, which is replaced when the index changes): the facet
+    and visibility columns and the documents recent filters let through."""
 
-    def __init__(self, searcher, segments: SegmentCache):
+    def __init__(self, searcher, segments: SegmentCache, postings: PostingsCache):
         self.searcher = searcher
-        self.scorer = Scorer(searcher.reader(), segments)
+        self.scorer = Scorer(searcher.reader(), segments, postings)
         self._segments = segments
-        self._allowed: dict[tuple, set[int] | None] = {}
-        self._value_docs: dict[tuple[str, str], set[int]] = {}
-        self._values: dict[str, list] = {}
+        self._columns: dict[str, Column] = {}
+        self._allowed: dict[tuple, np.ndarray] = {}
 
-    def allowed(self, visible: frozenset[str], filters: dict[str, str]) -> set[int] | None:
-        """The documents a person who sees ``visible`` may get through ``filters``
-        (facet name -> value); None when that is every document."""
+    @property
+    def size(self) -> int:
+        return self.scorer.doc_count
+
+    def allowed(self, visible: frozenset[str], filters: dict[str, str]) -> np.ndarray:
+        """True for each live document a person who sees ``visible`` may get through
+        ``filters`` (facet name -> value)."""
         key = (visible, tuple(sorted(filters.items())))
         if key not in self._allowed:
             if len(self._allowed) >= MAX_CACHED_FILTERS:
                 self._allowed.clear()
-            self._allowed[key] = self._allowed_docs(visible, filters)
+            allowed = self.scorer.live & self.column("visibility").having(visible)
+            for name, value in filters.items():
+                allowed &= self.column(FACET_FIELDS[name]).having([value])
+            self._allowed[key] = allowed
         return self._allowed[key]
 
-    def _allowed_docs(self, visible: frozenset[str], filters: dict[str, str]) -> set[int] | None:
-        sets = [self.value_docs(FACET_FIELDS[name], value)
-                for name, value in sorted(filters.items())]
-        shown = set().union(*(self.value_docs("visibility", v) for v in sorted(visible)))
-        if len(shown) < self.searcher.doc_count():
-            sets.append(shown)
-        if not sets:
-            return None
-        return set.intersection(*sorted(sets, key=len)) if len(sets) > 1 else sets[0]
-
-    def value_docs(self, fieldname: str, value: str) -> set[int]:
-        """The live documents with ``value`` in a facet or visibility field. These do not
-        depend on the query, so each is read once per searcher (a field has few values)."""
-        key = (fieldname, value)
-        if key not in self._value_docs:
-            if len(self._value_docs) >= MAX_CACHED_VALUES:
-                self._value_docs.clear()
-            self._value_docs[key] = self.scorer.read(TermRef(fieldname, value)).docs()
-        return self._value_docs[key]
-
-    def facet_values(self, name: str) -> list:
-        """Document number -> the facet's value (a tuple of values for "area")."""
-        if name not in self._values:
-            fieldname, multi = FACET_FIELDS[name], name == "area"
-            self._values[name] = self._segments.concatenated(
-                self.searcher.reader(), f"values:{fieldname}",
-                lambda leaf: _read_values(leaf, fieldname, multi))
-        return self._values[name]
+    def column(self, fieldname: str) -> Column:
+        """A facet or visibility field's values for every document. They do not depend on
+        the query: each segment's are read once (:class:`SegmentCache`)."""
+        if fieldname not in self._columns:
+            reader = self.searcher.reader()
+            parts = self._segments.per_segment(reader, f"values:{fieldname}",
+                                               lambda leaf: _read_pairs(leaf, fieldname))
+            self._columns[fieldname] = _column(reader, parts, fieldname in MULTI_VALUED)
+        return self._columns[fieldname]
 
     def lexicons(self) -> list[Lexicon]:
         """Each segment's words of the spelling field, for typo tolerance."""
@@ -260,37 +313,8 @@ class _Slot:
 
     def close(self) -> None:
         self._allowed.clear()
-        self._value_docs.clear()
-        self._values.clear()
+        self._columns.clear()
         self.searcher.close()
-
-
-def _read_values(reader, fieldname: str, multi: bool) -> list:
-    """Each document's value of a facet field, read from the field's postings."""
-    empty = () if multi else None
-    values: list = [empty] * reader.doc_count_all()
-    if fieldname not in reader.schema:
-        return values
-    for btext in reader.lexicon(fieldname):
-        value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-        for docnum in _posting_docs(reader, fieldname, btext):
-            values[docnum] = values[docnum] + (value,) if multi else value
-    return values
-
-
-def _posting_docs(reader, fieldname: str, text) -> set[int]:
-    """The live documents of one segment holding a term."""
-    return set(leaf_postings(reader, fieldname, text)[0])
-
-
-def _count(values: list, docs, multi: bool) -> list[tuple[str, int]]:
-    if multi:
-        counts = Counter(chain.from_iterable(map(values.__getitem__, docs)))
-    else:
-        counts = Counter(map(values.__getitem__, docs))
-    counts.pop(None, None)
-    counts.pop("", None)
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 class SearchService:
@@ -299,9 +323,11 @@ class SearchService:
     folder is swapped in (so open searchers are replaced)."""
 
     def __init__(self, index_provider: Callable[[], object | None],
-                 generation: Callable[[], str] | None = None):
+                 generation: Callable[[], str] | None = None,
+                 on_open: Callable[[SearchService], None] | None = None):
         self._provider = index_provider
         self._generation = generation or (lambda: "")
+        self._on_open = on_open  # called when an index (generation) is opened
         self._lock = threading.Lock()
         self._ix = None
         self._gen: str | None = None
@@ -309,6 +335,7 @@ class SearchService:
         self._idle: list[_Slot] = []
         self._pid = os.getpid()
         self._segments = SegmentCache()
+        self._postings = PostingsCache()
 
     # searchers
 
@@ -332,9 +359,11 @@ class SearchService:
             if self._pid != os.getpid():  # forked: the parent's files are not ours to use
                 self._pid, self._idle, self._ix = os.getpid(), [], None
                 self._epoch += 1
-            if self._ix is None or generation != self._gen:
+            opened = self._ix is None or generation != self._gen
+            if opened:
                 stale = self._retire_locked()
                 self._segments.clear()
+                self._postings.clear()
                 self._ix = self._provider()
                 self._gen = generation
             ix, epoch = self._ix, self._epoch
@@ -342,6 +371,8 @@ class SearchService:
         _close_all(stale)
         if ix is None:
             return None, 0
+        if opened and self._on_open is not None:
+            self._on_open(self)
         if slot is not None and not slot.searcher.up_to_date():
             # A commit since: every pooled searcher is as old as this one.
             stale = [slot]
@@ -352,7 +383,7 @@ class SearchService:
                 epoch = self._epoch
             _close_all(stale)
         if slot is None:
-            slot = _Slot(ix.searcher(), self._segments)
+            slot = _Slot(ix.searcher(), self._segments, self._postings)
         return slot, epoch
 
     def _release(self, slot: _Slot, epoch: int, *, broken: bool = False) -> None:
@@ -393,6 +424,25 @@ class SearchService:
                 if attempt == 2:
                     log.exception("search failed")
         return fallback
+
+    def warm(self, postings_bytes: int | None = None) -> bool:
+        """Reads now what queries on this index would otherwise read on first use: the
+        typo lexicon, the facet and visibility columns, the field lengths, and the postings
+        of the most common terms (up to ``postings_bytes``, by default half the postings
+        cache). Each is kept per segment, so only the first opening of an index (a start,
+        a reindex) pays it, in the thread that calls this. False: no index to warm."""
+        budget = self._postings.max_bytes // 2 if postings_bytes is None else postings_bytes
+
+        def run(slot):
+            slot.lexicons()
+            for fieldname in (*FACET_FIELDS.values(), "visibility"):
+                slot.column(fieldname)
+            for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
+                slot.scorer.norm(fieldname)
+            _preload_common_postings(slot, self._postings, budget)
+            return True
+
+        return self._guarded(run, False)
 
     # queries
 
@@ -444,7 +494,7 @@ class SearchService:
 
     def _search(self, slot, text, words, allowed, filters, page, per_page):
         plan = _plan(slot, words, slot.allowed(allowed, filters))
-        total = len(plan.matched)
+        total = plan.total
         pages = math.ceil(total / per_page)
         page = min(page, max(pages, 1))  # past the end: the last page
 
@@ -452,10 +502,10 @@ class SearchService:
         for name in FACETS:
             if name in filters:  # counted with every filter but its own
                 others = {n: v for n, v in filters.items() if n != name}
-                docs = _within(plan.docs, slot.allowed(allowed, others))
+                docs = plan.docs & slot.allowed(allowed, others)
             else:
                 docs = plan.matched
-            facets[name] = _count(slot.facet_values(name), docs, multi=(name == "area"))
+            facets[name] = slot.column(FACET_FIELDS[name]).count(docs)
 
         hits = []
         if total:
@@ -473,29 +523,50 @@ class SearchService:
                              broadened=plan.broadened, query=text)
 
 
+PRELOAD_MIN_SHARE = 0.005  # a term in fewer documents is cheap enough to read on demand
+
+
+def _preload_common_postings(slot: _Slot, cache: PostingsCache, budget: int) -> None:
+    """Reads into ``cache`` the postings of the text fields' commonest terms, commonest
+    first, until ``budget`` bytes: those a query would otherwise spend the most on."""
+    reader = slot.searcher.reader()
+    least = max(2, int(slot.size * PRELOAD_MIN_SHARE))
+    common = []
+    for number, (leaf, _offset) in enumerate(reader.leaf_readers()):
+        for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
+            if fieldname not in leaf.schema:
+                continue
+            for btext, info in leaf.iter_field(fieldname):
+                if info.doc_frequency() >= least:
+                    common.append((info.doc_frequency(), number, fieldname, btext))
+    leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+    used = 0
+    for frequency, number, fieldname, btext in sorted(common, reverse=True):
+        used += frequency * 8  # a document number and a weight, 4 bytes each
+        if used > budget:
+            break
+        text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        cache.get(leaves[number], fieldname, text)
+
+
 # -- matching and ranking ------------------------------------------------------------------
 
 
 @dataclass
 class _WordMatch:
-    """One word of the query: the terms that find it, read once, and their documents."""
+    """One word of the query: the terms that find it, read once, and its documents."""
 
     word: Word
     exact: list[TermPostings]  # its stems in the text fields
     near: list[TermPostings]  # the index's words within its fuzzy distance, if made fuzzy
-    docs: set[int] | dict[int, float]  # its documents (with their scores, when scored)
+    docs: np.ndarray  # true for each live document that has it
 
     def postings(self) -> list[TermPostings]:
         return self.exact + self.near
 
 
-def _match_word(slot: _Slot, word: Word, fuzzy: bool, scored: bool) -> _WordMatch:
-    """Any stem of the word in the title, body or place (or, if fuzzy, a near word).
-
-    ``scored``: a query of one word ranks every document it finds, so its documents come
-    as a dict of their scores, made in the same pass over the postings; with several
-    words only the documents that have them all are scored, later (``_Plan.ranked``).
-    """
+def _match_word(slot: _Slot, word: Word, fuzzy: bool) -> _WordMatch:
+    """Any stem of the word in the title, body or place (or, if fuzzy, a near word)."""
     scorer = slot.scorer
     exact = [scorer.read(TermRef(name, stem)) for name in TEXT_FIELDS for stem in word.stems]
     near = []
@@ -503,15 +574,10 @@ def _match_word(slot: _Slot, word: Word, fuzzy: bool, scored: bool) -> _WordMatc
         near = [scorer.read(TermRef(SPELLING_FIELD, text, FUZZY_BOOST))
                 for text in _near_words(slot, word)]
     exact, near = [p for p in exact if p.parts], [p for p in near if p.parts]
-    if scored:
-        scores: dict[int, float] = {}
-        for postings in exact + near:
-            scorer.add_scores(scores, postings)
-        return _WordMatch(word, exact, near, scores)
-    docs: set[int] = set()
+    docs = np.zeros(slot.size, np.bool_)
     for postings in exact + near:
-        docs |= postings.docs()
-    return _WordMatch(word, exact, near, docs)
+        postings.mark(docs)
+    return _WordMatch(word, exact, near, docs & scorer.live)
 
 
 def _near_words(slot: _Slot, word: Word) -> list[str]:
@@ -522,7 +588,7 @@ def _near_words(slot: _Slot, word: Word) -> list[str]:
     return sorted(found)
 
 
-def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
+def _plan(slot: _Slot, words: list[Word], allowed: np.ndarray) -> _Plan:
     """The documents for ``words``: AND, then OR when AND finds too little; words in no
     document fuzzy from the start; every word fuzzy when all that found no document."""
     reader = slot.searcher.reader()
@@ -533,19 +599,17 @@ def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
     def match(word: Word, fuzzy_words: frozenset[str]) -> _WordMatch:
         key = (word.text, word.text in fuzzy_words)
         if key not in matched:
-            matched[key] = _match_word(slot, word, key[1], scored=len(words) == 1)
+            matched[key] = _match_word(slot, word, key[1])
         return matched[key]
 
     def attempt(fuzzy_words: frozenset[str]) -> _Plan:
         matches = [match(w, fuzzy_words) for w in words]
         per_word = [m.docs for m in matches]
-        docs = per_word[0] if len(per_word) == 1 else set.intersection(
-            *sorted(per_word, key=len))
-        plan = _Plan(matches, docs, _within(docs, allowed), fuzzy_words, False, missing,
-                     allowed)
+        docs = np.logical_and.reduce(per_word)
+        plan = _Plan(matches, docs, docs & allowed, fuzzy_words, False, missing, allowed)
         if len(matches) > 1 and plan.total < MIN_AND_HITS:
-            docs = set().union(*per_word)
-            broader = _Plan(matches, docs, _within(docs, allowed), fuzzy_words, True, missing,
+            docs = np.logical_or.reduce(per_word)
+            broader = _Plan(matches, docs, docs & allowed, fuzzy_words, True, missing,
                             allowed)
             if broader.total > plan.total:
                 plan = broader
@@ -553,7 +617,7 @@ def _plan(slot: _Slot, words: list[Word], allowed: set[int] | None) -> _Plan:
 
     plan = attempt(fuzzy)
     everything = frozenset(w.text for w in words if w.fuzzy_distance)
-    if not plan.docs and everything - fuzzy:  # (found, but filtered out: not a typo)
+    if not plan.docs.any() and everything - fuzzy:  # (found, but filtered out: not a typo)
         plan = attempt(everything)
     return plan
 
@@ -572,8 +636,9 @@ def _suggestion(slot: _Slot, text: str, plan: _Plan) -> str | None:
         word = m.word.text
         found = {p.term.text for p in m.near} - {word}
         if word in plan.missing and found:
-            replaced[word] = min(found, key=lambda c, w=word: (
-                distance(w, c), -reader.frequency(SPELLING_FIELD, c), c))
+            distance_to = distances_from(word)
+            replaced[word] = min(found, key=lambda c, d=distance_to: (
+                d(c), -reader.frequency(SPELLING_FIELD, c), c))
     if not replaced or not _corrected_has_results(slot, plan, replaced):
         return None
     out, last = [], 0
@@ -596,32 +661,34 @@ def _corrected_has_results(slot: _Slot, plan: _Plan, replaced: dict[str, str]) -
     allowed = plan.allowed
     for m in plan.matches:
         if m.word.text in replaced:
-            sets = [p.docs() for p in m.near if p.term.text == replaced[m.word.text]]
+            terms = [p for p in m.near if p.term.text == replaced[m.word.text]]
         else:
-            sets = [p.docs() for p in m.exact]
-        if any(_within(docs, allowed) for docs in sets):
+            terms = m.exact
+        if any(_any_allowed(postings, allowed) for postings in terms):
             return True
-    for correction in replaced.values():
-        for name in TEXT_FIELDS:
-            for stem in _stems(correction):
-                if _within(slot.scorer.read(TermRef(name, stem)).docs(), allowed):
-                    return True
-    return False
+    return any(_any_allowed(slot.scorer.read(TermRef(name, stem)), allowed)
+               for correction in replaced.values()
+               for name in TEXT_FIELDS for stem in _stems(correction))
+
+
+def _any_allowed(postings: TermPostings, allowed: np.ndarray) -> bool:
+    return any(allowed[ids + offset if offset else ids].any()
+               for offset, ids, _weights in postings.parts)
 
 
 @dataclass
 class _Plan:
     matches: list[_WordMatch]
-    docs: set[int]  # matching the query
-    matched: set[int]  # ...and the filters: the results
+    docs: np.ndarray  # true for each live document matching the query
+    matched: np.ndarray  # ...and the filters: the results
     fuzzy_words: frozenset[str]  # the words made fuzzy
     broadened: bool  # the words ORed: too few documents had them all
     missing: frozenset[str]  # words in no document
-    allowed: set[int] | None  # what the filters let through (None: everything)
+    allowed: np.ndarray  # what the filters let through
+    total: int = field(init=False)
 
-    @property
-    def total(self) -> int:
-        return len(self.matched)
+    def __post_init__(self):
+        self.total = int(np.count_nonzero(self.matched))
 
     def highlight_terms(self) -> frozenset[str]:
         """The stems to mark in a body: the words' own, and those of their near words."""
@@ -633,51 +700,24 @@ class _Plan:
         """The best ``limit`` (document number, score) pairs, best first.
 
         By score; but when the words were ORed, first by how many of the words a document
-        has, then by score: the documents with all your words, then most of them... An OR
-        of common words can match most of the index; ranked this way only the documents of
-        the levels the page reaches are scored.
+        has, then by score: the documents with all your words, then most of them...
+        Equal keys go by document number, so pages never overlap.
         """
-        if not self.matched:
+        candidates = np.flatnonzero(self.matched)
+        if not len(candidates):
             return []
-        coord: Counter | None = None
-        candidates = self.matched
-        if self.broadened:
-            coord = Counter(chain.from_iterable(m.docs & self.matched for m in self.matches))
-            candidates = _top_levels(coord, limit)
-        if isinstance(self.docs, dict):  # one word, scored as it was read
-            scores = self.docs
-            if candidates is scores:
-                return heapq.nlargest(limit, scores.items(), key=itemgetter(1))
-            best = heapq.nlargest(limit, candidates, key=scores.__getitem__)
-            return [(d, scores[d]) for d in best]
-        only = candidates
-        scores = {}
+        scores = np.zeros(slot.size, np.float64)
         for m in self.matches:
             for postings in m.postings():
-                slot.scorer.add_scores(scores, postings, only)
-        if coord is None:
-            best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
-            return best
-        ranked = heapq.nlargest(limit, candidates, key=lambda d: (coord[d], scores[d], -d))
-        return [(d, scores[d]) for d in ranked]
-
-
-def _top_levels(coord: Counter, limit: int) -> set[int]:
-    """The documents with the most words, level by level, until ``limit`` are taken."""
-    taken, threshold = 0, 1
-    for level, count in sorted(Counter(coord.values()).items(), reverse=True):
-        taken += count
-        threshold = level
-        if taken >= limit:
-            break
-    return {doc for doc, n in coord.items() if n >= threshold}
-
-
-def _within(docs, allowed: set[int] | None):
-    """The documents of ``docs`` (a set, or a dict of scores) that ``allowed`` lets through."""
-    if allowed is None:
-        return docs
-    return docs.keys() & allowed if isinstance(docs, dict) else docs & allowed
+                slot.scorer.add_scores(scores, postings)
+        keys = scores[candidates]
+        if self.broadened:
+            coord = np.zeros(slot.size, np.int16)
+            for m in self.matches:
+                coord += m.docs
+            keys = coord[candidates] * (float(keys.max()) + 1.0) + keys
+        best = candidates[top(candidates, keys, limit)]
+        return [(int(d), float(scores[d])) for d in best]
 
 
 def _close_all(searchers) -> None:
@@ -734,7 +774,25 @@ def _index_generation() -> str:
     return f"{index.index_path()}|{index.index_generation()}"
 
 
-service = SearchService(_open_index, _index_generation)
+def _warm_in_background(opened: SearchService) -> None:
+    """A new index (a start, a reindex swapped in) is warmed by a thread of its own, so the
+    first person to search does not wait for it (the app's ``SEARCH_WARM``)."""
+    from flask import current_app
+
+    if not current_app.config.get("SEARCH_WARM"):
+        return
+    app = current_app._get_current_object()
+
+    def warm():
+        with app.app_context():
+            seconds = time.perf_counter()
+            if opened.warm():
+                log.info("search: index warmed in %.1f s", time.perf_counter() - seconds)
+
+    threading.Thread(target=warm, name="search-warm", daemon=True).start()
+
+
+service = SearchService(_open_index, _index_generation, _warm_in_background)
 
 
 def search(q, **kwargs) -> SearchResults:

@@ -105,17 +105,23 @@ def _word_stems(folded: str) -> frozenset[str]:
 
 def _tokens(text: str, terms: frozenset[str]) -> list[tuple[int, int, str | None]] | None:
     """(start, end, its first stem that is one of ``terms``, or None) per word of ``text``;
-    None when no word matches."""
+    None when no word matches.
+
+    The text is folded once, not word by word, unless a letter folds to two ("ß"): then
+    the folded text's positions are not the text's.
+    """
     heads = {term[:2] for term in terms}
     every = any(len(term) < 2 for term in terms)  # no shortcut for one-letter stems
+    folded = fold(text)
+    whole = len(folded) == len(text)
     tokens: list[tuple[int, int, str | None]] = []
     append = tokens.append
     found = False
-    for match in _WORD.finditer(text):
-        folded = fold(match.group())
+    for match in _WORD.finditer(folded if whole else text):
+        word = match.group() if whole else fold(match.group())
         stem = None
-        if every or len(folded) < 5 or folded[:2] in heads:
-            matched = _word_stems(folded) & terms
+        if every or len(word) < 5 or word[:2] in heads:
+            matched = _word_stems(word) & terms
             if matched:
                 stem = min(matched)
                 found = True

@@ -4,12 +4,13 @@ import logging
 import math
 import threading
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from community.search import service
-from community.search.engine import Scorer, SegmentCache, TermRef
+from community.search.engine import PostingsCache, Scorer, SegmentCache, TermRef, top
 from community.search.schema import build_schema
 from community.search.service import (
     SearchService,
@@ -544,29 +545,57 @@ def test_postings_and_scores_agree_with_whoosh(tmp_path):
              ("body", "inexistente")]
     with ix.searcher() as searcher:
         assert searcher.reader().has_deletions() and not searcher.is_atomic()
-        scorer = Scorer(searcher.reader(), SegmentCache())
+        scorer = Scorer(searcher.reader(), SegmentCache(), PostingsCache())
+        size = scorer.doc_count
         everything = []
         for fieldname, text in terms:
             postings = scorer.read(TermRef(fieldname, text))
             everything.append(postings)
-            assert postings.docs() == set(searcher.docs_for_query(Term(fieldname, text)))
+            found = set(np.flatnonzero(postings.mask(size) & scorer.live).tolist())
+            assert found == set(searcher.docs_for_query(Term(fieldname, text)))
             if fieldname in ("title", "body", "place", "words"):
-                scores: dict[int, float] = {}
+                scores = np.zeros(size)
                 scorer.add_scores(scores, postings)
                 hits = searcher.search(Term(fieldname, text), limit=None)
-                assert scores == pytest.approx({hit.docnum: hit.score for hit in hits})
-                for only in ({d for n, d in enumerate(sorted(scores)) if n % 3 == 0},
-                             set(sorted(scores)[:3]) | {10**6}):  # scanned, looked up
-                    some: dict[int, float] = {}
-                    scorer.add_scores(some, postings, only)
-                    assert some == pytest.approx({d: scores[d] for d in only if d in scores})
+                assert _live_scores(scores, scorer.live) == pytest.approx(
+                    {hit.docnum: hit.score for hit in hits})
         assert max(len(ids) for p in everything for _o, ids, _w in p.parts) > 128
-        scores = {}
+        scores = np.zeros(size)
         for postings in everything[:5]:
             scorer.add_scores(scores, postings)
         either = Or([Term(fieldname, text) for fieldname, text in terms[:5]])
         hits = searcher.search(either, limit=None)
-        assert scores == pytest.approx({hit.docnum: hit.score for hit in hits})
+        assert _live_scores(scores, scorer.live) == pytest.approx(
+            {hit.docnum: hit.score for hit in hits})
+
+
+def _live_scores(scores, live) -> dict[int, float]:
+    return {int(d): float(scores[d]) for d in np.flatnonzero((scores > 0) & live)}
+
+
+def test_postings_cache_keeps_what_fits_and_drops_the_least_recently_used(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    _write(ix, DOCS + [_filler(n) for n in range(300)])
+    with ix.searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        one = PostingsCache(max_bytes=10**9)
+        ids, weights = one.get(leaf, "body", "capacit")
+        assert one.get(leaf, "body", "capacit")[0] is ids  # the same arrays: not read again
+        assert one.bytes == ids.nbytes + weights.nbytes and len(one) == 1
+        small = PostingsCache(max_bytes=ids.nbytes + weights.nbytes)
+        small.get(leaf, "body", "capacit")
+        small.get(leaf, "body", "fond")  # does not fit beside it: the older one goes
+        assert len(small) == 1 and small.bytes <= small.max_bytes
+        tiny = PostingsCache(max_bytes=8)
+        assert len(tiny.get(leaf, "body", "capacit")[0]) == len(ids) and len(tiny) == 0
+
+
+def test_top_orders_by_key_then_document_number():
+    candidates = np.array([3, 5, 8, 9, 12, 20])
+    keys = np.array([1.0, 2.0, 2.0, 0.5, 2.0, 3.0])
+    assert candidates[top(candidates, keys, 3)].tolist() == [20, 5, 8]
+    assert candidates[top(candidates, keys, 10)].tolist() == [20, 5, 8, 12, 3, 9]
+    assert top(candidates, keys, 0).tolist() == []
 
 
 def test_the_process_service_answers_inside_the_app(app):

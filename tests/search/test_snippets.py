@@ -31,6 +31,8 @@ BODIES = [
     "",
     "ague algue argue: palabras que rompen al lematizador. Luces y luz, niñas y niños.",
     "Capacitación... y capacitaciones!! ¿Capacitacion? CAPACITACIÓN; capacitar.",
+    # "İ" lowers to two characters: the folded text is longer than the text.
+    "Talleres en İSTANBUL e İzmir para mujeres; capacitación y agua para niñas.",
 ]
 WORDS = ("mujer", "mujeres", "violencia", "talleres", "capacitación", "agua", "medio",
          "ambiente", "luz", "niñas", "la", "de", "y", "jurídica", "murales", "arte",
