@@ -140,6 +140,8 @@ class PostingsCache:
                 self._entries.move_to_end(key)
                 return found
         found = segment_postings(leaf, fieldname, text)
+        for array in found:  # shared by every thread's queries: nobody may write to them
+            array.flags.writeable = False
         size = found[0].nbytes + found[1].nbytes
         with self._lock:
             if key not in self._entries and size <= self.max_bytes:

@@ -529,17 +529,16 @@ PRELOAD_MIN_SHARE = 0.005  # a term in fewer documents is cheap enough to read o
 def _preload_common_postings(slot: _Slot, cache: PostingsCache, budget: int) -> None:
     """Reads into ``cache`` the postings of the text fields' commonest terms, commonest
     first, until ``budget`` bytes: those a query would otherwise spend the most on."""
-    reader = slot.searcher.reader()
+    leaves = [leaf for leaf, _offset in slot.searcher.reader().leaf_readers()]
     least = max(2, int(slot.size * PRELOAD_MIN_SHARE))
     common = []
-    for number, (leaf, _offset) in enumerate(reader.leaf_readers()):
+    for number, leaf in enumerate(leaves):
         for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
             if fieldname not in leaf.schema:
                 continue
             for btext, info in leaf.iter_field(fieldname):
                 if info.doc_frequency() >= least:
                     common.append((info.doc_frequency(), number, fieldname, btext))
-    leaves = [leaf for leaf, _offset in reader.leaf_readers()]
     used = 0
     for frequency, number, fieldname, btext in sorted(common, reverse=True):
         used += frequency * 8  # a document number and a weight, 4 bytes each

@@ -623,3 +623,72 @@ def test_broadened_results_rank_documents_with_more_words_first(svc):
     for page in range(1, math.ceil(results.total / 3) + 1):
         pages += ids(svc.search(" ".join(words), per_page=3, page=page))
     assert pages == ids(results)
+
+
+# -- warming a newly opened index ----------------------------------------------------------
+
+WARM_QUERIES = ["capacitación", "mujeres ecatepec", "toluka", "procuracion de fondos",
+                "comedor comunitaryo", "medio ambiente"]
+
+
+def _answers(service, q):
+    results = service.search(q, per_page=100)
+    return ids(results), results.total, results.facets, results.suggestion
+
+
+def test_warm_reads_ahead_and_changes_no_result(index_dir):
+    ix = whoosh_index.open_dir(str(index_dir))
+    cold, warmed = SearchService(lambda: ix), SearchService(lambda: ix)
+    assert warmed.warm() is True
+    cache = warmed._postings
+    assert len(cache) > 0 and 0 < cache.bytes <= cache.max_bytes // 2
+    assert any(key[1:] == ("body", "capacit") for key in cache._entries)  # a common stem
+    read = len(cache)
+    for q in WARM_QUERIES:
+        assert _answers(warmed, q) == _answers(cold, q)
+    assert len(cache) > read  # rarer terms still come on demand
+    cold.close()
+    warmed.close()
+
+
+def test_warm_keeps_to_its_budget_and_needs_an_index(index_dir):
+    ix = whoosh_index.open_dir(str(index_dir))
+    service = SearchService(lambda: ix)
+    assert service.warm(postings_bytes=0) is True and len(service._postings) == 0
+    service.close()
+    assert SearchService(lambda: None).warm() is False
+
+
+def test_opening_an_index_calls_on_open_once(index_dir):
+    ix = whoosh_index.open_dir(str(index_dir))
+    opened = []
+    service = SearchService(lambda: ix, on_open=opened.append)
+    service.search("capacitación")
+    service.search("mujeres")
+    assert opened == [service]
+    service.close()  # forgets the index: the next search opens it again
+    service.search("capacitación")
+    assert opened == [service, service]
+    service.close()
+
+
+def test_an_opened_index_is_warmed_in_a_thread_when_the_app_says_so(app):
+    from flask import current_app
+
+    from community.search.service import _warm_in_background
+
+    calls = []
+
+    class Recorder:
+        def warm(self):
+            calls.append(current_app.name)  # inside the app's context
+            return True
+
+    app.config["SEARCH_WARM"] = False
+    _warm_in_background(Recorder())
+    app.config["SEARCH_WARM"] = True
+    _warm_in_background(Recorder())
+    for thread in threading.enumerate():
+        if thread.name == "search-warm":
+            thread.join(10)
+    assert calls == [app.name]
