@@ -7,8 +7,10 @@ nothing, never an exception.
 
 For each word the query asks for every stem the Spanish analyzer gives it, in the title, the
 body and the place; the words are joined with AND, and when fewer than ``MIN_AND_HITS``
-documents have them all, with OR (``SearchResults.broadened`` says so), ranked by how many
-of the words a document has, then by score.
+documents have them all, with OR (``SearchResults.broadened`` says so), ranked by how much
+of the query a document has (its words' weights summed, a rarer word weighing more: "apoyo
+a mujeres en ecatepec" puts "mujeres" + "ecatepec" before "apoyo" + "ecatepec"), then by
+score.
 A word that is in no document is looked up among the index's words within one or two
 edits (typo tolerance, :mod:`community.search.fuzzy`) and, when the corrected query has
 results, offered as "¿Quisiste decir …?" (``SearchResults.suggestion``).
@@ -695,11 +697,21 @@ class _Plan:
         terms.update(stem for m in self.matches for p in m.near for stem in _stems(p.term.text))
         return frozenset(terms)
 
+    def coordination(self, size: int) -> np.ndarray:
+        """Per document, how much of the query it has: the sum of its words' weights, a
+        word weighing more the fewer documents have it (its idf, rounded to a tenth so that
+        near-equal sums tie and the score decides)."""
+        coord = np.zeros(size, np.float64)
+        for m in self.matches:
+            having = int(np.count_nonzero(m.docs))
+            coord += m.docs * round(math.log(size / (having + 1)) + 1, 1)
+        return np.round(coord, 1)
+
     def ranked(self, slot: _Slot, limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` (document number, score) pairs, best first.
 
-        By score; but when the words were ORed, first by how many of the words a document
-        has, then by score: the documents with all your words, then most of them...
+        By score; but when the words were ORed, first by how much of the query a document
+        has (:meth:`coordination`), then by score: the documents with all your words first.
         Equal keys go by document number, so pages never overlap.
         """
         candidates = np.flatnonzero(self.matched)
@@ -711,10 +723,8 @@ class _Plan:
                 slot.scorer.add_scores(scores, postings)
         keys = scores[candidates]
         if self.broadened:
-            coord = np.zeros(slot.size, np.int16)
-            for m in self.matches:
-                coord += m.docs
-            keys = coord[candidates] * (float(keys.max()) + 1.0) + keys
+            coord = self.coordination(slot.size)[candidates]
+            keys = coord * (float(keys.max()) + 1.0) + keys
         best = candidates[top(candidates, keys, limit)]
         return [(int(d), float(scores[d])) for d in best]
 

@@ -215,13 +215,7 @@ CASES: list[Case] = [
                   "returns most of the index ranked by 'terceros'; 'personas mayores' is what "
                   "the data says"),
     # Needs in several words.
-    Case("apoyo a mujeres en ecatepec", women & in_ecatepec, at_least(3, of=5), "need",
-         must=False, floor=TOP1,
-         weakness="only 2 OSCs hold all three words, so the query is broadened to OR and "
-                  "ranked by how many words a document has; every pair counts the same, so "
-                  "'apoyo'+'ecatepec' (Centro de Apoyo a Productores/a la Niñez de Ecatepec) "
-                  "ties 'mujeres'+'ecatepec' (Colectiva Violeta de Ecatepec): a generic word "
-                  "weighs as much as the one that says what the person needs"),
+    Case("apoyo a mujeres en ecatepec", women & in_ecatepec, at_least(3, of=5), "need"),
     Case("comedor comunitario en toluca",
          (title_has("comedor", "cocina") | text_has("comedor")) & in_toluca, TOP1, "need"),
     Case("asesoría jurídica gratuita", legal_aid, ALL5, "need"),

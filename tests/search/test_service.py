@@ -14,6 +14,9 @@ from community.search.engine import PostingsCache, Scorer, SegmentCache, TermRef
 from community.search.schema import build_schema
 from community.search.service import (
     SearchService,
+    Word,
+    _Plan,
+    _WordMatch,
     clean_query,
     query_words,
     visibility_for,
@@ -609,6 +612,22 @@ def test_the_process_service_answers_inside_the_app(app):
 def test_the_process_service_outside_an_app_is_unavailable_not_an_error():
     assert service.search("capacitación").available is False
     assert service.ids_for("capacitación", "organization") is None
+
+
+def test_a_rarer_word_weighs_more_when_words_are_ored():
+    """Broadened, a document's level is the sum of its words' weights (idf): all the words
+    first, then a rare word alone before a common one alone, nothing for neither."""
+    size = 100
+    rare, common = np.zeros(size, bool), np.zeros(size, bool)
+    rare[[1, 70]] = True
+    common[:60] = True
+    matches = [_WordMatch(Word(text, (text,), 0, 0), [], [], docs)
+               for text, docs in (("rare", rare), ("common", common))]
+    everything = np.ones(size, bool)
+    plan = _Plan(matches, rare | common, rare | common, frozenset(), True, frozenset(),
+                 everything)
+    coord = plan.coordination(size)
+    assert coord[1] > coord[70] > coord[5] > coord[99] == 0
 
 
 def test_broadened_results_rank_documents_with_more_words_first(svc):
