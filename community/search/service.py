@@ -43,6 +43,7 @@ import os
 import threading
 import time
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ FUZZY_MAX_LEN = 24  # longer "words" are not words; a long automaton is costly
 FUZZY_BOOST = 0.5  # a guessed word counts less than a typed one
 MAX_IDLE_SEARCHERS = 8
 TEXT_FIELDS = ("title", "body", "place")
+PLACE_FIELD = "place"
 SPELLING_FIELD = "words"
 # facet name (the URL parameter) -> index field
 FACET_FIELDS = {"kind": "kind", "municipality": "municipality", "area": "areas", "year": "year"}
@@ -250,6 +252,13 @@ def _read_pairs(leaf, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray
     return values, np.concatenate(docs), np.concatenate(codes)
 
 
+def _sorted_terms(leaf, fieldname: str) -> list[str]:
+    if fieldname not in leaf.schema:
+        return []
+    return sorted(text.decode("utf-8") if isinstance(text, bytes) else text
+                  for text in leaf.lexicon(fieldname))
+
+
 def _column(reader, parts: list, multi: bool) -> Column:
     """The segments' pairs as one column over the reader's documents."""
     size = reader.doc_count_all()
@@ -312,6 +321,11 @@ class _Slot:
         """Each segment's words of the spelling field, for typo tolerance."""
         return self._segments.per_segment(self.searcher.reader(), f"lexicon:{SPELLING_FIELD}",
                                           lambda leaf: read_lexicon(leaf, SPELLING_FIELD))
+
+    def place_names(self) -> list[list[str]]:
+        """Each segment's terms of the place field, sorted (a few hundred at most)."""
+        return self._segments.per_segment(self.searcher.reader(), f"terms:{PLACE_FIELD}",
+                                          lambda leaf: _sorted_terms(leaf, PLACE_FIELD))
 
     def close(self) -> None:
         self._allowed.clear()
@@ -437,6 +451,7 @@ class SearchService:
 
         def run(slot):
             slot.lexicons()
+            slot.place_names()
             for fieldname in (*FACET_FIELDS.values(), "visibility"):
                 slot.column(fieldname)
             for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
@@ -561,24 +576,45 @@ class _WordMatch:
     exact: list[TermPostings]  # its stems in the text fields
     near: list[TermPostings]  # the index's words within its fuzzy distance, if made fuzzy
     docs: np.ndarray  # true for each live document that has it
+    places: list[TermPostings] = field(default_factory=list)  # place names it begins
 
     def postings(self) -> list[TermPostings]:
-        return self.exact + self.near
+        return self.exact + self.near + self.places
 
 
-def _match_word(slot: _Slot, word: Word, fuzzy: bool) -> _WordMatch:
-    """Any stem of the word in the title, body or place (or, if fuzzy, a near word)."""
+def _match_word(slot: _Slot, word: Word, fuzzy: bool, missing: bool = False) -> _WordMatch:
+    """Any stem of the word in the title, body or place (or, if fuzzy, a near word; if in
+    no document, a place name it begins: "Neza" for Nezahualcóyotl)."""
     scorer = slot.scorer
     exact = [scorer.read(TermRef(name, stem)) for name in TEXT_FIELDS for stem in word.stems]
-    near = []
+    near, places = [], []
     if fuzzy:
         near = [scorer.read(TermRef(SPELLING_FIELD, text, FUZZY_BOOST))
                 for text in _near_words(slot, word)]
+    if missing:
+        places = [scorer.read(TermRef(PLACE_FIELD, text, FUZZY_BOOST))
+                  for text in _places_beginning(slot, word)]
     exact, near = [p for p in exact if p.parts], [p for p in near if p.parts]
+    places = [p for p in places if p.parts]
     docs = np.zeros(slot.size, np.bool_)
-    for postings in exact + near:
+    for postings in exact + near + places:
         postings.mark(docs)
-    return _WordMatch(word, exact, near, docs & scorer.live)
+    return _WordMatch(word, exact, near, docs & scorer.live, places)
+
+
+def _places_beginning(slot: _Slot, word: Word) -> list[str]:
+    """The place names (as the place field holds them) that begin with the word, when it
+    is long enough to say something: people shorten long municipality names."""
+    if len(word.text) < FUZZY_MIN_LEN:
+        return []
+    found: set[str] = set()
+    for names in slot.place_names():
+        at = bisect_left(names, word.text)
+        while at < len(names) and names[at].startswith(word.text):
+            found.add(names[at])
+            at += 1
+    found.discard(word.text)
+    return sorted(found)
 
 
 def _near_words(slot: _Slot, word: Word) -> list[str]:
@@ -600,7 +636,7 @@ def _plan(slot: _Slot, words: list[Word], allowed: np.ndarray) -> _Plan:
     def match(word: Word, fuzzy_words: frozenset[str]) -> _WordMatch:
         key = (word.text, word.text in fuzzy_words)
         if key not in matched:
-            matched[key] = _match_word(slot, word, key[1])
+            matched[key] = _match_word(slot, word, key[1], word.text in missing)
         return matched[key]
 
     def attempt(fuzzy_words: frozenset[str]) -> _Plan:
@@ -695,6 +731,7 @@ class _Plan:
         """The stems to mark in a body: the words' own, and those of their near words."""
         terms = {stem for m in self.matches for stem in m.word.stems}
         terms.update(stem for m in self.matches for p in m.near for stem in _stems(p.term.text))
+        terms.update(p.term.text for m in self.matches for p in m.places)
         return frozenset(terms)
 
     def coordination(self, size: int) -> np.ndarray:

@@ -257,6 +257,16 @@ def test_no_suggestion_when_nothing_is_close(svc):
     assert results.available and results.total == 0 and results.suggestion is None
 
 
+def test_a_word_found_nowhere_finds_the_places_it_begins(svc):
+    """People shorten long municipality names: "Neza" is Nezahualcóyotl."""
+    results = everything(svc, "Neza")
+    in_neza = {f"{kind}:{i}" for kind, i, _t, _b, code, *_ in DOCS if code == NEZA}
+    assert results.total == len(in_neza) and set(ids(results)) == in_neza
+    assert results.suggestion is None  # a short name, not a typo
+    assert everything(svc, "nez").total == 0  # three letters say too little
+    assert everything(svc, "neza ambiente").hits[0].id in in_neza  # with other words too
+
+
 def test_short_words_are_never_fuzzy(svc):
     results = svc.search("abc")
     assert results.total == 0 and not results.fuzzy_used
