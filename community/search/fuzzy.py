@@ -58,6 +58,30 @@ class Lexicon:
         return found
 
 
+# First letters Spanish writers confuse (they sound the same), each costing one edit: the
+# silent h ("umanos" for "humanos"), b/v, c/s/z, g/j, c/k/q, y/ll.
+_SAME_SOUND = {"b": ("v",), "v": ("b",), "c": ("s", "z", "k"), "s": ("c", "z"),
+               "z": ("s", "c"), "g": ("j",), "j": ("g",), "k": ("c", "q"), "q": ("k", "c"),
+               "y": ("ll",)}
+
+
+def spellings(text: str) -> list[tuple[str, int]]:
+    """(a spelling of ``text``, the edits it took): the word itself, and the same word with
+    a first letter Spanish writers confuse for it. The lexicon keeps the first letter, so
+    without these a typo there ("umanos") is never found."""
+    if not text:
+        return []
+    found = [(text, 0)]
+    if text[0] in "aeiou":
+        found.append(("h" + text, 1))
+    elif text[0] == "h" and len(text) > 1:
+        found.append((text[1:], 1))
+    if text.startswith("ll"):
+        found.append(("y" + text[2:], 1))
+    found += [(other + text[1:], 1) for other in _SAME_SOUND.get(text[0], ())]
+    return found
+
+
 def distances_from(text: str) -> Callable[[str], int]:
     """A function giving the Damerau-Levenshtein distance from ``text`` to a word, as
     ``whoosh.support.levenshtein.damerau_levenshtein`` computes it (adjacent

@@ -61,7 +61,7 @@ from community.search.engine import (
     segment_postings,
     top,
 )
-from community.search.fuzzy import Lexicon, distances_from, read_lexicon
+from community.search.fuzzy import Lexicon, distances_from, read_lexicon, spellings
 from community.search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -618,10 +618,13 @@ def _places_beginning(slot: _Slot, word: Word) -> list[str]:
 
 
 def _near_words(slot: _Slot, word: Word) -> list[str]:
-    """The index's words within the word's fuzzy distance, sharing its first letter."""
+    """The index's words within the word's fuzzy distance: sharing its first letter, or
+    one that sounds the same (:func:`~community.search.fuzzy.spellings`, one edit)."""
     found: set[str] = set()
-    for lexicon in slot.lexicons():
-        found.update(lexicon.near(word.text, word.fuzzy_distance))
+    for spelling, edits in spellings(word.text):
+        if edits <= word.fuzzy_distance:
+            for lexicon in slot.lexicons():
+                found.update(lexicon.near(spelling, word.fuzzy_distance - edits))
     return sorted(found)
 
 

@@ -6,7 +6,7 @@ import random
 import pytest
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from community.search.fuzzy import Lexicon, distances_from
+from community.search.fuzzy import Lexicon, distances_from, spellings
 
 SPANISH = ("voluntarios", "voluntarias", "voluntariado", "voluntaryos", "biblioteca",
            "biblioteka", "toluca", "toluka", "tolcua", "nezahualcoyotl", "nezahualcoyot",
@@ -40,3 +40,23 @@ def test_near_finds_what_a_full_scan_finds(maxdist):
         expected = sorted(w for w in words if w and w[0] == text[0]
                           and damerau_levenshtein(text, w) <= maxdist)
         assert sorted(lexicon.near(text, maxdist)) == expected, text
+
+
+def test_spellings_try_the_first_letters_spanish_writers_confuse():
+    assert spellings("umanos") == [("umanos", 0), ("humanos", 1)]
+    assert spellings("hospital")[1] == ("ospital", 1)
+    assert ("becas", 1) in spellings("vecas") and ("vecas", 1) in spellings("becas")
+    assert ("centro", 1) in spellings("sentro") and ("yuvia", 1) in spellings("lluvia")
+    assert spellings("toluka") == [("toluka", 0)] and spellings("") == []
+
+
+def test_a_confused_first_letter_is_found_through_the_lexicon():
+    lexicon = Lexicon(["humanos", "humano", "becas", "centro", "umbral"])
+
+    def near(text, maxdist):
+        return sorted({w for spelling, edits in spellings(text) if edits <= maxdist
+                       for w in lexicon.near(spelling, maxdist - edits)})
+
+    assert near("umanos", 1) == ["humanos"]
+    assert near("umanos", 2) == ["humano", "humanos"]
+    assert near("vecas", 1) == ["becas"] and near("sentro", 1) == ["centro"]

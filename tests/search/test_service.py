@@ -267,6 +267,12 @@ def test_a_word_found_nowhere_finds_the_places_it_begins(svc):
     assert everything(svc, "neza ambiente").hits[0].id in in_neza  # with other words too
 
 
+def test_a_silent_h_left_out_is_still_found_and_suggested(svc):
+    results = everything(svc, "derechos umanos")
+    assert results.hits[0].id == "organization:9"
+    assert results.suggestion == "derechos humanos"
+
+
 def test_short_words_are_never_fuzzy(svc):
     results = svc.search("abc")
     assert results.total == 0 and not results.fuzzy_used
