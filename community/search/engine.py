@@ -254,7 +254,7 @@ class Scorer:
         self._postings = postings if postings is not None else PostingsCache()
         self._leaves = list(reader.leaf_readers())
         self.doc_count = reader.doc_count_all()
-        self.live = _concatenate([_live(leaf) for leaf, _offset in self._leaves],
+        self.live = concatenate([_live(leaf) for leaf, _offset in self._leaves],
                                  self.doc_count, np.bool_, fill=True)
         self._norms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._idf: dict[tuple[str, str], float] = {}
@@ -264,7 +264,7 @@ class Scorer:
         if fieldname not in self._norms:
             parts = self._segments.per_segment(
                 self.reader, f"length:{fieldname}", lambda leaf: _length_bytes(leaf, fieldname))
-            lengths = _concatenate(parts, self.doc_count, np.uint8)
+            lengths = concatenate(parts, self.doc_count, np.uint8)
             average = (self.reader.field_length(fieldname) / (self.doc_count or 1)) or 1
             table = np.array([K1 * ((1 - B) + B * byte_to_length(b) / average)
                               for b in range(256)], np.float64)
@@ -302,7 +302,7 @@ class Scorer:
             scores[docs] += factor * tf / (tf + norm[lengths[docs]])
 
 
-def _concatenate(parts: list, size: int, dtype, fill=0) -> np.ndarray:
+def concatenate(parts: list, size: int, dtype, fill=0) -> np.ndarray:
     """The segments' arrays end to end, padded (or cut) to ``size``."""
     joined = np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
     if len(joined) < size:

@@ -58,6 +58,7 @@ from community.search.engine import (
     SegmentCache,
     TermPostings,
     TermRef,
+    concatenate,
     segment_postings,
     top,
 )
@@ -252,6 +253,27 @@ def _read_pairs(leaf, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray
     return values, np.concatenate(docs), np.concatenate(codes)
 
 
+def _read_object_ids(leaf) -> np.ndarray:
+    """One segment's object ids, from the terms of the unique ``id`` field
+    ("<kind>:<object id>[:<part>]"): a term's entry holds its document's number, which is
+    far cheaper than reading every document's stored fields (at 5,000 ranked hits, 60 to
+    150 ms a listing)."""
+    ids = np.full(leaf.doc_count_all(), -1, np.int64)
+    if "id" not in leaf.schema:
+        return ids
+    for btext, info in leaf.iter_field("id"):
+        text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        try:
+            object_id = int(text.split(":")[1])
+        except (IndexError, ValueError):
+            continue
+        if info.doc_frequency() == 1:
+            ids[info.min_id()] = object_id
+        else:  # the same id twice in one segment: an update, the old one deleted
+            ids[segment_postings(leaf, "id", btext)[0]] = object_id
+    return ids
+
+
 def _sorted_terms(leaf, fieldname: str) -> list[str]:
     if fieldname not in leaf.schema:
         return []
@@ -289,6 +311,7 @@ class _Slot:
         self._segments = segments
         self._columns: dict[str, Column] = {}
         self._allowed: dict[tuple, np.ndarray] = {}
+        self._objects: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -321,6 +344,14 @@ class _Slot:
         """Each segment's words of the spelling field, for typo tolerance."""
         return self._segments.per_segment(self.searcher.reader(), f"lexicon:{SPELLING_FIELD}",
                                           lambda leaf: read_lexicon(leaf, SPELLING_FIELD))
+
+    def object_ids(self) -> np.ndarray:
+        """Each document's object id (-1: none), for listings that page their own rows."""
+        if self._objects is None:
+            parts = self._segments.per_segment(self.searcher.reader(), "objects",
+                                               _read_object_ids)
+            self._objects = concatenate(parts, self.size, np.int64, fill=-1)
+        return self._objects
 
     def place_names(self) -> list[list[str]]:
         """Each segment's terms of the place field, sorted (a few hundred at most)."""
@@ -452,6 +483,7 @@ class SearchService:
         def run(slot):
             slot.lexicons()
             slot.place_names()
+            slot.object_ids()
             for fieldname in (*FACET_FIELDS.values(), "visibility"):
                 slot.column(fieldname)
             for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
@@ -500,10 +532,9 @@ class SearchService:
             plan = _plan(slot, words, slot.allowed(allowed, filters))
             if not plan.total:
                 return []
-            stored = slot.searcher.stored_fields
-            found = (stored(docnum).get("object_id")
-                     for docnum, _score in plan.ranked(slot, limit))
-            return list(dict.fromkeys(i for i in found if i is not None))
+            objects = slot.object_ids()
+            found = (int(objects[docnum]) for docnum, _score in plan.ranked(slot, limit))
+            return list(dict.fromkeys(i for i in found if i >= 0))
 
         return self._guarded(run, None)
 

@@ -727,3 +727,25 @@ def test_an_opened_index_is_warmed_in_a_thread_when_the_app_says_so(app):
         if thread.name == "search-warm":
             thread.join(10)
     assert calls == [app.name]
+
+
+def test_ids_for_reads_object_ids_from_the_index_terms_updates_and_deletes_included(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    first = ("organization", 7, "Comedor de Toluca", "Un comedor comunitario.", TOLUCA, "II",
+             "2024")
+    writer = ix.writer()
+    writer.update_document(**_document(first))
+    writer.update_document(**_document(first[:3] + ("Comedor comunitario renovado.",)
+                                       + first[4:]))  # the same id twice in one segment
+    writer.commit()
+    _write(ix, [("organization", 8, "Otro comedor", "Comedor en Neza.", NEZA, "II", "2024"),
+                ("organization", 9, "Sin relación", "Deporte.", NEZA, "X", "2024")])
+    service = SearchService(lambda: ix)
+    found = service.ids_for("comedor", "organization")
+    assert sorted(found) == [7, 8]  # each once, the replaced document not counted
+    writer = ix.writer()
+    writer.delete_by_term("id", "organization:8")
+    writer.commit()
+    assert service.ids_for("comedor", "organization") == [7]
+    assert service.ids_for("comedor", "event") == []
+    service.close()
