@@ -61,6 +61,8 @@ PAGES: list[Page] = [
     Page("/osc/centro-de-apoyo-a-la-mujer-teresa-colin",
          user="ciudadana@demo.comunidad-osc.mx", label="profile page [its admin]"),
     Page("/buscar?q=mujeres", label="search: mujeres"),
+    # The directory's text filter: the same search, then the page's rows from the database.
+    Page("/osc?q=mujeres", label="search: directory q=mujeres"),
     Page("/buscar?q=apoyo+a+mujeres+en+ecatepek", label="search: typo, several words"),
     # Events (issue 5): the calendar, and an event with 500 registrations (bench/events_bench.py
     # seed-pages), anonymous (the page cache) and as one of the registered people (rendered).

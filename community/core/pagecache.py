@@ -67,11 +67,14 @@ def _cacheable_request() -> bool:
             and "_flashes" not in session and not current_user.is_authenticated)
 
 
-def cached_page(namespace: str, max_age: int | None = None):
+def cached_page(namespace: str, max_age: int | None = None, vary=None):
     """Decorate a public GET view whose output depends only on the URL and the data.
 
     ``max_age`` (seconds) is for pages that also depend on the clock (an event moves from
-    "upcoming" to "past" with no write): their entries last at most that long.
+    "upcoming" to "past" with no write): their entries last at most that long. ``vary``, a
+    function called per request, is for pages that also depend on something outside the
+    database (the search index, which catches up just after a commit): what it returns is
+    part of the key.
     """
 
     def decorator(view):
@@ -80,7 +83,7 @@ def cached_page(namespace: str, max_age: int | None = None):
             if not _cacheable_request():
                 return view(*args, **kwargs)
             key = (namespace, current_version(namespace), str(get_locale()), request.full_path,
-                   int(time.time() // max_age) if max_age else 0)
+                   int(time.time() // max_age) if max_age else 0, vary() if vary else None)
             with _lock:
                 hit = _pages.get(key)
                 if hit is not None:

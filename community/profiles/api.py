@@ -8,11 +8,11 @@ from community.core.errors import ValidationError
 from community.core.pagecache import cached_page
 from community.core.timeutil import utcnow
 from community.profiles import bp, queries, services
-from community.profiles.directory_views import public_cache
+from community.profiles.directory_views import public_cache, search_state
 
 
 @bp.route("/api/v1/osc")
-@cached_page("registry")
+@cached_page("registry", vary=search_state)
 def api_list():
     """Validated OSCs, filtered like ``/osc``: municipio, area, poblacion, q, orden, page and
     por_pagina (at most 100)."""

@@ -26,14 +26,24 @@ def public_cache(response: Response) -> Response:
 # --- the directory ------------------------------------------------------------------------
 
 
+def search_state():
+    """With a text filter the page is ranked by the search index, which catches up just
+    after the commit that raised the registry's version: its state is part of the key."""
+    if not request.args.get("q"):
+        return None
+    from community.search import index
+
+    return index.content_version()
+
+
 @bp.route("/osc")
-@cached_page("registry")
+@cached_page("registry", vary=search_state)
 def directory():
     return _directory_page()
 
 
 @bp.route("/osc/municipios/<code>")
-@cached_page("registry")
+@cached_page("registry", vary=search_state)
 def municipality(code):
     place = db.session.get(Municipality, code)
     if place is None:

@@ -88,6 +88,24 @@ def index_generation() -> str:
     return path.name if path.is_dir() else ""
 
 
+def content_version() -> str:
+    """A text that changes whenever what the index holds may have changed: a reindex swapped
+    in, or a commit (Whoosh writes a new table of contents, ``_MAIN_<n>.toc``, per commit).
+    One directory listing: cheap enough to key cached pages built from search results."""
+    folder = os.path.realpath(index_path())
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return "missing"
+    commits = [int(name[len(_TOC_PREFIX):-len(".toc")]) for name in names
+               if name.startswith(_TOC_PREFIX) and name.endswith(".toc")
+               and name[len(_TOC_PREFIX):-len(".toc")].isdigit()]
+    return f"{index_generation()}:{max(commits, default=-1)}"
+
+
+_TOC_PREFIX = "_MAIN_"
+
+
 def _generation_dirs(path: Path) -> list[Path]:
     prefix = path.name + GENERATION_MARK
     if not path.parent.is_dir():

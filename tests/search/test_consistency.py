@@ -228,6 +228,38 @@ def test_busy_writer_lock_never_fails_the_request(idx, app, db, client, make_org
     assert_in_step()
 
 
+def test_content_version_changes_with_every_commit_and_reindex(idx, db, make_org):
+    assert index.content_version() == "missing"
+    make_org()
+    index.reindex()
+    first = index.content_version()
+    assert first != "missing" and index.content_version() == first  # stable while unchanged
+    make_org()  # its commit drains the outbox into the index: a Whoosh commit
+    second = index.content_version()
+    assert second != first
+    index.reindex()
+    assert index.content_version() not in (first, second)
+
+
+def test_a_directory_page_cached_before_the_drain_does_not_outlive_it(idx, app, db,
+                                                                       make_org):
+    """The registry's version rises at commit, the index catches up just after: a visitor
+    in between gets the old results, but that page is not what the next visitors get."""
+    app.config["SEARCH_DRAIN_TIMEOUT"] = 0.2
+    make_org(name="Comedor del Centro", mission="Un comedor comunitario.")
+    index.reindex()
+    visitor = app.test_client()
+    assert "Comedor del Centro" in visitor.get("/osc?q=comedor").get_data(as_text=True)
+    with index.writer_lock():  # the drain after the next commit cannot write yet
+        make_org(name="Comedor de la Sierra", mission="Otro comedor comunitario.")
+        db.session.commit()  # SQLite: the test's session lets go of the write lock
+        before = visitor.get("/osc?q=comedor").get_data(as_text=True)
+        assert "Comedor de la Sierra" not in before  # the index has not caught up
+    assert outbox.drain(app) > 0
+    for page in ("/osc?q=comedor", "/api/v1/osc?q=comedor", "/osc/municipios/15106?q=comedor"):
+        assert "Comedor de la Sierra" in visitor.get(page).get_data(as_text=True), page
+
+
 def test_interrupted_reindex_leaves_the_old_index_serving(idx, db, make_org, staff,
                                                           monkeypatch):
     orgs = [make_org() for _ in range(4)]
