@@ -109,6 +109,10 @@ class Config:
     RATELIMIT_SIGNIN_ACCOUNT = "5 per minute"
     RATELIMIT_SIGNUP = "5 per hour"
     RATELIMIT_RESET = "5 per hour"
+    # Per account: each registration mails a confirmation (a congress hall shares one address).
+    RATELIMIT_EVENT_REGISTRATION = "10 per minute;60 per hour"
+    # Per address, counting only codes that do not exist: guessing, not checking.
+    RATELIMIT_CERTIFICATE_LOOKUP = "20 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
 
 

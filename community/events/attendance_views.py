@@ -5,13 +5,22 @@ Every check here is the services' (``attendance``, ``certificates``, ``services`
 never changes anything, every change is a POST with a CSRF token.
 """
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.core.errors import NotFound, ValidationError
 from community.events import attendance, bp, certificates, qr, services
-from community.extensions import db
+from community.extensions import db, limiter
 from community.profiles import services as profiles
 
 PRIVATE = "private, no-store"
@@ -116,6 +125,8 @@ def certificate(slug: str):
 
 
 @bp.route("/constancias/<code>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_CERTIFICATE_LOOKUP"],
+               deduct_when=lambda response: response.status_code == 404)
 def verify_certificate(code: str):
     found = certificates.verify(code)
     if found is None:

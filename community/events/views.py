@@ -8,7 +8,16 @@ Views parse the request, call ``services`` (every permission and every write) or
 from datetime import date
 
 from babel.dates import format_skeleton, get_day_names
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +28,7 @@ from community.core.catalog import municipality_choices, municipality_name
 from community.core.errors import PermissionDenied, ValidationError
 from community.core.forms import attach_errors
 from community.core.pagecache import cached_page
+from community.core.permissions import has_role
 from community.core.timeutil import utcnow
 from community.core.web import render_form
 from community.events import bp, queries, services
@@ -355,8 +365,20 @@ def _chosen_organization(value: str | None) -> Organization | None:
     return organization
 
 
+def _per_account() -> str:
+    return f"event-registration:{current_user.get_id()}"
+
+
+# One allowance for registering and cancelling (each mails the person); staff clearing a
+# list are not held by it.
+registration_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_EVENT_REGISTRATION"], scope="event-registration",
+    key_func=_per_account, methods=["POST"], exempt_when=lambda: has_role(current_user, "staff"))
+
+
 @bp.route("/eventos/<slug>/registro", methods=["POST"])
 @login_required
+@registration_limit
 def register(slug: str):
     found = _event(slug)
     try:
@@ -379,6 +401,7 @@ def register(slug: str):
 
 @bp.route("/eventos/registro/<int:registration_id>/cancelar", methods=["POST"])
 @login_required
+@registration_limit
 def cancel_registration(registration_id: int):
     registration = services.get_registration(current_user, registration_id)
     found = registration.event

@@ -87,6 +87,15 @@ def test_unknown_code_is_not_found(client, attendee):
     assert certificates.verify(None) is None
 
 
+def test_guessing_codes_is_rate_limited_checking_real_ones_is_not(app, client, attendee):
+    app.config["RATELIMIT_CERTIFICATE_LOOKUP"] = "3 per minute"
+    code = attendee.certificate_code
+    for _n in range(5):  # real codes do not use up the allowance
+        assert client.get(f"/constancias/{code}").status_code == 200
+    guesses = [client.get(f"/constancias/ABCDE-FGH{n}K").status_code for n in range(2, 6)]
+    assert guesses == [404, 404, 404, 429]
+
+
 def test_verify_gives_public_facts_only(attendee):
     facts = certificates.verify(attendee.certificate_code)
     assert facts["name"] == "María José Peña Núñez"

@@ -271,6 +271,38 @@ def test_register_then_waitlist_then_promotion(app, make_event, make_user, db):
     assert theirs.status == "confirmed"
 
 
+def test_registering_and_cancelling_share_a_limit_per_account(app, make_event, make_user, db):
+    """Each registration and cancellation mails the person: a loop of them is held."""
+    app.config["RATELIMIT_EVENT_REGISTRATION"] = "3 per minute"
+    event = make_event()
+    person = make_user()
+    client = client_as(app, person)
+    statuses = [post_form(client, f"/eventos/{event.slug}/registro").status_code]
+    mine = db.session.scalar(db.select(Registration).where(Registration.user_id == person.id))
+    statuses.append(post_form(client, f"/eventos/registro/{mine.id}/cancelar").status_code)
+    statuses.append(post_form(client, f"/eventos/{event.slug}/registro").status_code)
+    held = post_form(client, f"/eventos/registro/{mine.id}/cancelar")
+    assert statuses == [302, 302, 302] and held.status_code == 429
+    assert "Demasiados intentos" in _text(held)
+    db.session.refresh(mine)
+    assert mine.status == "confirmed"  # what was saved stays
+    other = client_as(app, make_user())  # the allowance is each person's, not the address's
+    assert post_form(other, f"/eventos/{event.slug}/registro").status_code == 302
+
+
+def test_staff_clearing_a_list_are_not_held_by_the_registration_limit(app, make_event,
+                                                                      make_user, db):
+    app.config["RATELIMIT_EVENT_REGISTRATION"] = "1 per minute"
+    event = make_event()
+    people = [make_user() for _ in range(3)]
+    for person in people:
+        post_form(client_as(app, person), f"/eventos/{event.slug}/registro")
+    staff = client_as(app, make_user(role="staff"))
+    rows = db.session.scalars(db.select(Registration).where(Registration.event_id == event.id))
+    assert [post_form(staff, f"/eventos/registro/{row.id}/cancelar").status_code
+            for row in rows] == [302, 302, 302]
+
+
 def test_register_on_behalf_of_my_osc(app, make_event, make_org, db):
     org = make_org(name="Red de Mujeres")
     event = make_event()
