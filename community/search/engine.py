@@ -47,6 +47,11 @@ class TermRef:
     boost: float = 1.0
 
 
+def term_text(term) -> str:
+    """A term as the index's lexicon gives it (bytes) made text, as queries name it."""
+    return term.decode("utf-8", "replace") if isinstance(term, bytes) else term
+
+
 # -- postings ------------------------------------------------------------------------------
 
 

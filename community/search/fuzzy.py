@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from community.search.engine import term_text
+
 
 def letters(word: str) -> int:
     """The set of the word's characters as bits (characters may share a bit: then the
@@ -126,5 +128,4 @@ def read_lexicon(leaf, fieldname: str) -> Lexicon:
     """A segment's words of ``fieldname`` (text, not bytes)."""
     if fieldname not in leaf.schema:
         return Lexicon(())
-    return Lexicon(text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-                   for text in leaf.lexicon(fieldname))
+    return Lexicon(term_text(text) for text in leaf.lexicon(fieldname))

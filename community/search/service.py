@@ -60,6 +60,7 @@ from community.search.engine import (
     TermRef,
     concatenate,
     segment_postings,
+    term_text,
     top,
 )
 from community.search.fuzzy import Lexicon, distances_from, read_lexicon, spellings
@@ -247,7 +248,7 @@ def _read_pairs(leaf, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray
             ids, _weights = segment_postings(leaf, fieldname, btext)
             codes.append(np.full(len(ids), len(values), np.int32))
             docs.append(ids)
-            values.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+            values.append(term_text(btext))
     if not values:
         return values, np.zeros(0, np.int32), np.zeros(0, np.int32)
     return values, np.concatenate(docs), np.concatenate(codes)
@@ -262,7 +263,7 @@ def _read_object_ids(leaf) -> np.ndarray:
     if "id" not in leaf.schema:
         return ids
     for btext, info in leaf.iter_field("id"):
-        text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        text = term_text(btext)
         try:
             object_id = int(text.split(":")[1])
         except (IndexError, ValueError):
@@ -277,8 +278,7 @@ def _read_object_ids(leaf) -> np.ndarray:
 def _sorted_terms(leaf, fieldname: str) -> list[str]:
     if fieldname not in leaf.schema:
         return []
-    return sorted(text.decode("utf-8") if isinstance(text, bytes) else text
-                  for text in leaf.lexicon(fieldname))
+    return sorted(term_text(text) for text in leaf.lexicon(fieldname))
 
 
 def _column(reader, parts: list, multi: bool) -> Column:
@@ -592,8 +592,7 @@ def _preload_common_postings(slot: _Slot, cache: PostingsCache, budget: int) -> 
         used += frequency * 8  # a document number and a weight, 4 bytes each
         if used > budget:
             break
-        text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-        cache.get(leaves[number], fieldname, text)
+        cache.get(leaves[number], fieldname, term_text(btext))
 
 
 # -- matching and ranking ------------------------------------------------------------------
