@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from community.core import notification_mail
-from community.core.aftercommit import call_after_commit
+from community.core.aftercommit import push_after_commit
 from community.core.errors import NotFound, ValidationError
 from community.core.models import Notification
 from community.core.permissions import require_signed_in
@@ -43,7 +43,7 @@ def notify(users: Iterable, kind: str, message, url: str | None = None,
     db.session.add_all(created)
     if created:
         payloads = [(n.user_id, n.kind, n.message, n.url) for n in created]
-        call_after_commit(db.session(), lambda: _push(payloads))
+        push_after_commit(db.session(), lambda: _push(payloads))
         if already_mailed:
             for notice in created:
                 notice.emailed_at = utcnow()

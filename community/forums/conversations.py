@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from community.accounts.models import User
-from community.core.aftercommit import call_after_commit
+from community.core.aftercommit import push_after_commit
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.notifications import notify
 from community.core.permissions import require_signed_in
@@ -342,7 +342,7 @@ def emit_message_created(conversation_id: int, message_id: int) -> None:
             app.logger.warning("live message_created to conversation %s failed",
                                conversation_id)
 
-    call_after_commit(db.session(), emit)
+    push_after_commit(db.session(), emit)
 
 
 def leave_conversation(actor, conversation: Conversation, now: datetime | None = None) -> None:

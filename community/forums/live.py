@@ -7,7 +7,7 @@ post stays hidden, a restricted category stays restricted).
 
 from flask import current_app
 
-from community.core.aftercommit import call_after_commit
+from community.core.aftercommit import push_after_commit
 from community.extensions import db, socketio
 from community.forums.models import Post
 
@@ -35,4 +35,4 @@ def _emit_after_commit(event: str, payload: dict, room: str) -> None:
         except Exception:  # noqa: BLE001 - the post is saved; a live push is a courtesy
             app.logger.warning("live %s to %s failed", event, room)
 
-    call_after_commit(db.session(), emit)
+    push_after_commit(db.session(), emit)
