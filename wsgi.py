@@ -1,6 +1,7 @@
 """Entry point for gunicorn (``gunicorn wsgi:app``) and for ``flask --app wsgi``.
 
-``python wsgi.py`` serves pages and websockets in one process, as ``make run`` does.
+``python wsgi.py`` serves pages and websockets in one process, as ``make run`` does, with a
+thread that sends the mail outbox (production runs ``flask mail send`` instead).
 """
 
 import os
@@ -11,6 +12,9 @@ from community.extensions import socketio
 app = create_app()
 
 if __name__ == "__main__":
+    from community.core import mail_sender
+
+    mail_sender.start_thread(app, app.config["MAIL_SEND_INTERVAL"])
     socketio.run(
         app,
         host=os.environ.get("HOST", "127.0.0.1"),

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.core.timeutil import utcnow
@@ -77,3 +77,46 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
+
+
+class OutgoingMail(db.Model):
+    """One message of the mail outbox, written in the same transaction as the change it reports.
+
+    The sender claims due rows with a lease (``claimed_until``), so several senders never send
+    the same row at once; the body is rendered when queued, in the recipient's language.
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "status", "next_attempt_at"),)
+
+    PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(400))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(400))
+    sent_at: Mapped[datetime | None]
+
+    attachments = db.relationship("OutgoingMailAttachment", lazy="selectin",
+                                  order_by="OutgoingMailAttachment.id",
+                                  cascade="all, delete-orphan", passive_deletes=True)
+
+
+class OutgoingMailAttachment(db.Model):
+    """A file sent with an outbox message (an .ics, a QR code image)."""
+
+    __tablename__ = "mail_outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

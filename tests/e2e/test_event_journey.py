@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from community.core import mail_sender
 from community.core.timeutil import to_local, utcnow
 from community.extensions import mail
 from tests.e2e.test_account_journey import assert_no_horizontal_scroll, click_in_header
@@ -82,6 +83,7 @@ def test_publish_register_check_in_and_verify_certificate(page, phone, make_user
     event_url = page.url
     with mail.record_messages() as sent:
         register_on_phone(phone, axe, citizen.email)
+        mail_sender.send_all_due()  # what the background sender does a moment later
     confirmation = [m for m in sent if citizen.email in m.recipients]
     assert confirmation and "confirmado" in confirmation[0].subject.lower()
     assert {a.content_type for a in confirmation[0].attachments} >= {"text/calendar", "image/png"}
