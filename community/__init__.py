@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community.config import Config
+from community.core import i18n  # noqa: F401 - lazy translations are escaped in HTML
 from community.core.security import SecureCookiesOnHttps
 from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
