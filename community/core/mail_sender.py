@@ -29,6 +29,8 @@ from community.extensions import db
 
 log = logging.getLogger(__name__)
 
+# The sender never reads a row back after updating it: no need to mirror updates in memory.
+_PLAIN = {"synchronize_session": False}
 # Errors that mean "try again later": the connection, a time-out, or the server saying 4xx.
 TEMPORARY_ERRORS = (OSError, smtplib.SMTPException)
 
@@ -99,7 +101,8 @@ def _claim(session: Session, app: Flask, now: datetime, limit: int) -> list[Outg
         for mail_id in ids:
             result = session.execute(
                 update(OutgoingMail).where(OutgoingMail.id == mail_id, *due)
-                .values(claimed_until=lease, attempts=OutgoingMail.attempts + 1))
+                .values(claimed_until=lease, attempts=OutgoingMail.attempts + 1),
+                execution_options=_PLAIN)
             if result.rowcount == 1:
                 claimed.append(mail_id)
         session.commit()
@@ -175,10 +178,8 @@ class _Retry:
 
 def _finish(session: Session, row: OutgoingMail, status: str, **values) -> None:
     session.execute(update(OutgoingMail).where(OutgoingMail.id == row.id)
-                    .values(status=status, claimed_until=None, **values))
+                    .values(status=status, claimed_until=None, **values), execution_options=_PLAIN)
     session.commit()
-    for name, value in {"status": status, **values}.items():
-        setattr(row, name, value)
 
 
 def _release(session: Session, rows: list[OutgoingMail], not_before: datetime) -> None:
@@ -187,7 +188,7 @@ def _release(session: Session, rows: list[OutgoingMail], not_before: datetime) -
         return
     session.execute(update(OutgoingMail).where(OutgoingMail.id.in_([r.id for r in rows]))
                     .values(claimed_until=None, next_attempt_at=not_before,
-                            attempts=OutgoingMail.attempts - 1))
+                            attempts=OutgoingMail.attempts - 1), execution_options=_PLAIN)
     session.commit()
 
 
