@@ -1,9 +1,9 @@
 """``flask notifications send-digests``: the daily mail of people who chose a digest.
 
 Run it once a day (cron or a systemd timer). Each person is handled in a transaction of their
-own: their notices are marked emailed and committed, then the mail leaves; so running it
-twice, or two copies at once, never mails a notice twice (a crash between the commit and the
-SMTP server loses that one digest rather than sending it again: the notices stay on the site).
+own: their notices are marked emailed in the same commit that queues the digest in the mail
+outbox; so running it twice, or two copies at once, never mails a notice twice, and an SMTP
+outage only delays the digest (the outbox's sender retries it).
 """
 
 from datetime import datetime, timedelta

@@ -3,8 +3,8 @@
 Each person chooses in their account settings (``User.notification_email``). Mail goes only
 to confirmed addresses: an unconfirmed one may belong to someone who never signed up, and
 notices are not worth mailing a stranger. ``Notification.emailed_at`` is set in the same
-transaction that decides to send, and the message leaves only after that commit, so a notice
-is mailed at most once whoever runs what twice.
+transaction that queues the message in the mail outbox, so a notice is mailed once whoever
+runs what twice, and an SMTP outage delays it without losing it.
 """
 
 from collections.abc import Sequence
@@ -34,7 +34,7 @@ def absolute(url: str | None) -> str:
 
 def send(user, notices: Sequence, digest: bool) -> None:
     """Queue the mail in the person's own language (the notices were already written in it);
-    ``send_template`` delivers it after commit, as every other mail of the site."""
+    ``send_template`` queues it in the outbox, as every other mail of the site."""
     send_template(user.email, SUBJECT_DIGEST if digest else SUBJECT_ONE,
                   "notification_digest" if digest else "notification", locale=user.locale,
                   user=user, notices=list(notices), link=absolute,
@@ -43,7 +43,7 @@ def send(user, notices: Sequence, digest: bool) -> None:
 
 
 def mail_each(pairs: list[tuple[object, object]], now) -> None:
-    """For people who want every notice by mail: mark it emailed now, mail it after commit."""
+    """For people who want every notice by mail: mark it emailed and queue it, together."""
     for user, notice in pairs:
         if wants_mail(user, EACH):
             notice.emailed_at = now

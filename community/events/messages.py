@@ -1,7 +1,7 @@
 """What people are told about events: in-app notifications and mail.
 
-Called by the services inside the transaction; notifications commit with the act and mail
-leaves only after commit (``send_template``), so nobody hears about a registration that was
+Called by the services inside the transaction; notifications and the mail outbox's rows
+commit with the act (``send_template``), so nobody hears about a registration that was
 rolled back.
 """
 
