@@ -32,7 +32,9 @@ run: $(STAMP)
 	$(FLASK) search reindex
 	$(BIN)/python wsgi.py
 
-## make test: the whole suite (browser tests included when Chromium is installed)
+## make test: the whole suite (browser tests included when Chromium is installed), one
+## worker per core (pytest-xdist; each worker has its own database); PYTEST_ARGS="-n 0" for one
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)

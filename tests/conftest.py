@@ -4,21 +4,25 @@
 limiter on Redis. Under ``CI=true`` a server that is named but unreachable fails the run.
 """
 
+import functools
 import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from community import create_app
 from community.accounts.models import User
-from community.config import TestConfig
-from community.core import pagecache
+from community.config import TestConfig, database_url
+from community.core import mail_sender, pagecache
 from community.core.catalog import load_catalogues
 from community.core.timeutil import utcnow
 from community.extensions import db as _db
@@ -31,8 +35,39 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')
 
 
+@functools.cache
 def _database_url() -> str | None:
-    return os.environ.get("TEST_DATABASE_URL") or None
+    """The named database, or under pytest-xdist one database per worker on its server."""
+    url = os.environ.get("TEST_DATABASE_URL") or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if url and worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    base = make_url(database_url(url, Path()))
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@functools.cache
+def _redis_url() -> str | None:
+    """Under pytest-xdist each worker counts its rate limits in a Redis database of its own
+    (a test's ``limiter.reset()`` must not clear another worker's counts)."""
+    url = os.environ.get("REDIS_URL") or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (url and worker):
+        return url
+    parts = urlsplit(url)
+    number = 1 + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +78,7 @@ def instance_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def _migrated(instance_dir):
     """Build the schema once with the real migrations, as production does."""
-    app = create_app(TestConfig(instance_dir, _database_url(), os.environ.get("REDIS_URL")))
+    app = create_app(TestConfig(instance_dir, _database_url(), _redis_url()))
     with app.app_context():
         if _db.engine.dialect.name == "postgresql":
             with _db.engine.begin() as conn:
@@ -106,7 +141,7 @@ class RequestIsolatingClient(FlaskClient):
 
 
 def _build_app(instance_dir):
-    app = create_app(TestConfig(instance_dir, _database_url(), os.environ.get("REDIS_URL")))
+    app = create_app(TestConfig(instance_dir, _database_url(), _redis_url()))
     app.test_client_class = RequestIsolatingClient
     return app
 
@@ -161,10 +196,71 @@ def runner(app):
     return app.test_cli_runner()
 
 
+_WROTE = "test_transaction_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+class SentMail:
+    """The messages the outbox's sender delivered, as a list.
+
+    Reading it first runs the sender once over what is committed, as the background sender
+    would a moment later; mail queued in a transaction that has not committed stays unseen.
+    """
+
+    def __init__(self, messages: list) -> None:
+        self._messages = messages
+
+    def _delivered(self) -> list:
+        session = _db.session()
+        unsaved = session.new or session.dirty or session.deleted
+        if session.in_transaction() and not (unsaved or session.info.get(_WROTE)):
+            # A transaction that only read (an attribute loaded after a commit) would hold
+            # SQLite's write lock (writes begin IMMEDIATE) and stall the sender's claim.
+            session.commit()
+        mail_sender.send_all_due()
+        return self._messages
+
+    def __len__(self) -> int:
+        return len(self._delivered())
+
+    def __iter__(self):
+        return iter(self._delivered())
+
+    def __getitem__(self, index):
+        return self._delivered()[index]
+
+    def __eq__(self, other) -> bool:
+        return self._delivered() == other
+
+    __hash__ = None
+
+    def __bool__(self) -> bool:
+        return bool(self._delivered())
+
+    def __repr__(self) -> str:
+        return repr(self._messages)
+
+    def __delitem__(self, index) -> None:
+        del self._delivered()[index]
+
+    def clear(self) -> None:
+        self._delivered().clear()
+
+
 @pytest.fixture
 def outbox(app):
     with mail.record_messages() as messages:
-        yield messages
+        yield SentMail(messages)
 
 
 @pytest.fixture
