@@ -278,12 +278,19 @@ def update_event(actor, event: Event, raw: Mapping) -> Event:
             "Ya hay %(count)d lugares confirmados; el cupo no puede ser menor.",
             count=confirmed)})
     _apply(event, cleaned)
-    event.sequence += 1
-    db.session.flush()
+    _raise_sequence(event)
     audit.record("event.update", actor, event)
     if event.status == "published":
         promote_waitlist(event)
     return event
+
+
+def _raise_sequence(event: Event) -> None:
+    """iCalendar's SEQUENCE + 1, in SQL (``sequence = sequence + 1``), so two managers saving
+    at once both count. The flush writes it and expires the attribute: a later read (the
+    .ics of a mail) gets the stored number."""
+    event.sequence = Event.sequence + 1
+    db.session.flush()
 
 
 def _apply(event: Event, cleaned: dict) -> None:
@@ -332,8 +339,7 @@ def publish(actor, event: Event) -> None:
         raise ValidationError(_l("Solo un borrador se puede publicar."))
     event.status = "published"
     event.published_at = utcnow()
-    event.sequence += 1
-    db.session.flush()
+    _raise_sequence(event)
     audit.record("event.publish", actor, event)
     messages.announce(event, actor)
 
@@ -349,8 +355,7 @@ def cancel(actor, event: Event, reason: str) -> None:
     event.status = "cancelled"
     event.cancel_reason = reason[:2000]
     event.cancelled_at = utcnow()
-    event.sequence += 1
-    db.session.flush()
+    _raise_sequence(event)
     audit.record("event.cancel", actor, event, reason=event.cancel_reason)
     if was_published:
         messages.cancelled(event, active_registrations(event))
@@ -408,8 +413,7 @@ def add_session(actor, event: Event, raw: Mapping) -> EventSession:
         raise ValidationError(errors)
     session = EventSession(event=event, **values)
     db.session.add(session)
-    event.sequence += 1
-    db.session.flush()
+    _raise_sequence(event)
     return session
 
 
@@ -429,8 +433,7 @@ def remove_session(actor, event: Event, session_id: int) -> None:
     if session is None or session.event_id != event.id:
         raise NotFound()
     db.session.delete(session)
-    event.sequence += 1
-    db.session.flush()
+    _raise_sequence(event)
 
 
 # --- registration -------------------------------------------------------------------------

@@ -239,6 +239,10 @@ def move_topic(actor, topic: Topic, raw_category) -> Topic:
     if target.id == topic.category_id:
         raise ValidationError({"category": _l("El tema ya está en esa categoría.")})
     source = topic.category
+    # The locks in the order replies take them (topic, then categories, then the page
+    # cache's version row at the flush), so a move and a reply never wait on each other.
+    db.session.execute(select(Topic.id).where(Topic.id == topic.id).with_for_update())
+    services.lock_categories(source, target)
     topic.category_id = target.id
     topic.category = target
     db.session.flush()

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.permissions import has_role, require_signed_in
@@ -212,9 +213,11 @@ def create_topic(actor, category: Category, raw: Mapping, now: datetime | None =
                   last_posted_at=now)
     topic.category = category
     db.session.add(topic)
+    # Counters change in SQL (topic_count = topic_count + 1), in the same flush as the new
+    # row, so the category row is locked before the page cache's version row, as in reply.
+    category.topic_count = Category.topic_count + 1
     db.session.flush()
     post = _add_post(actor, topic, body, organization, now=now)
-    category.topic_count += 1
     subscribe(actor, topic=topic)
     db.session.flush()
     _after_post(actor, post, new_topic=True)
@@ -242,7 +245,7 @@ def reply(actor, topic: Topic, raw: Mapping, now: datetime | None = None) -> Pos
     if errors:
         raise ValidationError(errors)
     post = _add_post(actor, topic, body, organization, quoted=quoted, now=now or utcnow())
-    topic.reply_count += 1
+    topic.reply_count = Topic.reply_count + 1
     subscribe(actor, topic=topic)
     db.session.flush()
     _after_post(actor, post, new_topic=False)
@@ -257,10 +260,23 @@ def _int(raw) -> int:
 
 
 def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=None) -> Post:
-    """Number the post under a lock on the topic row, so two replies never share a number."""
+    """Number the post under a lock on the topic row, so two replies never share a number.
+
+    The category's post count is raised in SQL (``post_count = post_count + 1``): replies to
+    different topics do not wait for each other's topic lock, and a count read in Python
+    before the write would lose their increments. The ORM writes the expression at the next
+    flush and then expires the attribute, so a later read gets the stored number.
+
+    The locking SELECT reads the topic row alone: joined to its category, a topic moved while
+    this one waited for the lock came back with no category on PostgreSQL (the re-checked
+    row no longer matches the category row read before the wait). The category is loaded
+    next, by the topic's current category_id, while nothing is pending, so its load does not
+    flush half of this post's writes (the page cache's version row would then be locked
+    before the category row, the reverse of every other writer's order)."""
     locked = db.session.scalar(select(Topic).where(Topic.id == topic.id)
-                               .with_for_update(of=Topic)
+                               .options(lazyload("*")).with_for_update()
                                .execution_options(populate_existing=True))
+    category = locked.category
     number = locked.last_post_number + 1
     post = Post(topic_id=topic.id, number=number, author_id=actor.id, body=body,
                 body_html=_post_html(body), organization=organization,
@@ -270,8 +286,8 @@ def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=Non
     db.session.add(post)
     locked.last_post_number = number
     locked.last_posted_at = now
-    locked.category.post_count += 1
-    locked.category.last_posted_at = now
+    category.post_count = Category.post_count + 1
+    category.last_posted_at = now
     return post
 
 
@@ -402,12 +418,24 @@ def is_subscribed(user, topic: Topic | None = None, category: Category | None = 
         Subscription.user_id == user.id, column == target.id)) > 0
 
 
+def lock_categories(*categories: Category) -> None:
+    """Take the categories' row locks, in id order (PostgreSQL; SQLite's write transactions
+    are serialized already). Whoever recounts a category holds its lock first, so a reply
+    that raises the count meanwhile waits and is counted after, never overwritten."""
+    ids = sorted({category.id for category in categories})
+    db.session.execute(select(Category.id).where(Category.id.in_(ids))
+                       .order_by(Category.id).with_for_update())
+
+
 def refresh_counters(category: Category) -> None:
-    """Recount a category after a move or a bulk change (the counters are a cache)."""
-    category.topic_count = db.session.scalar(select(func.count()).select_from(Topic).where(
-        Topic.category_id == category.id)) or 0
-    category.post_count = db.session.scalar(
-        select(func.count()).select_from(Post).join(Topic).where(
-            Topic.category_id == category.id)) or 0
+    """Recount a category after a move or a bulk change (the counters are a cache): one
+    UPDATE whose counts are subqueries, run under the category's row lock, so the counts
+    include every reply committed before it; then the attributes are read again."""
+    lock_categories(category)
+    topics = select(func.count()).select_from(Topic).where(Topic.category_id == category.id)
+    posts = select(func.count()).select_from(Post).join(Topic).where(
+        Topic.category_id == category.id)
     db.session.execute(update(Category).where(Category.id == category.id).values(
-        topic_count=category.topic_count, post_count=category.post_count))
+        topic_count=topics.scalar_subquery(), post_count=posts.scalar_subquery())
+        .execution_options(synchronize_session=False))
+    db.session.expire(category, ["topic_count", "post_count"])
