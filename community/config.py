@@ -78,11 +78,17 @@ class Config:
         ] or None
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.PAGE_CACHE_DISABLED = _env_bool("PAGE_CACHE_DISABLED", False)
+        # Bytes of rendered pages each process keeps (least recently used go first).
+        self.PAGE_CACHE_MAX_BYTES = int(env.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
         self.TRUST_PROXY = _env_bool("TRUST_PROXY", False)
+        # Host names this site answers to (Flask refuses others with 400); none: any host.
+        # Links never come from the Host header (they come from BASE_URL) either way.
+        self.TRUSTED_HOSTS = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",")
+                              if h.strip()] or None
         self.CONTACT = {
             "name": "Dirección General de Participación Social",
             "address": env.get("CONTACT_ADDRESS", "Toluca de Lerdo, Estado de México"),

@@ -3,8 +3,10 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
@@ -48,6 +50,11 @@ def error_response(code: int, detail=None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
         return jsonify(error=str(title), message=str(detail or message)), code
+    if request_ctx.url_adapter is None:
+        # A Host outside TRUSTED_HOSTS: no URL can be built, so no layout; a bare page.
+        return (f'<!doctype html><html lang="es"><meta charset="utf-8"><title>{escape(title)}'
+                f"</title><h1>{escape(title)}</h1><p>{escape(detail or message)}</p></html>",
+                code)
     return render_template("errors/error.html", code=code, title=title,
                            message=detail or message), code
 

@@ -5,6 +5,20 @@ tracked model raises the namespace's version in the same transaction, so a cache
 never outlive the data it shows, whichever process wrote it. Signed-in visitors, pending flash
 messages and non-200 answers are never cached. The visitor's CSRF token is cut out of the
 stored page and the next visitor's own token is put back in.
+
+What a visitor controls cannot grow or poison the cache:
+
+- The ``Host`` header is not part of the key, and no cached page depends on it: absolute links
+  come from ``BASE_URL`` (``core.urls.external_url``), so a request with a forged host renders
+  the same bytes as anyone's.
+- A cached route names the query arguments it reads (``args=``); a request with any other
+  argument is answered without the cache (rendered, not stored). Dropping unknown arguments
+  from the key instead would store a page rendered for one URL under another's key, and pages
+  do echo their own URL (the language form's ``next``, pagination links), so the first
+  visitor's ``?anything=...`` would be served to everyone else.
+- The store is bounded by bytes (``PAGE_CACHE_MAX_BYTES``, least recently used first), not by
+  a number of entries: varying a real argument's value (``?page=N``) evicts old pages instead
+  of growing the process.
 """
 
 import threading
@@ -23,10 +37,12 @@ from community.core.models import DataVersion
 from community.extensions import db
 
 TOKEN_PLACEHOLDER = "\x00csrf\x00"  # noqa: S105 - a marker, not a secret
-MAX_ENTRIES = 2000
 MAX_BODY_BYTES = 512 * 1024
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+ENTRY_OVERHEAD = 512  # the key, the tuple, the headers' objects: roughly, per entry
 _TRACKED: dict[type, str] = {}
-_pages: OrderedDict = OrderedDict()
+_pages: OrderedDict = OrderedDict()  # key -> (body, status, headers, size)
+_size = 0
 _lock = threading.Lock()
 
 
@@ -62,26 +78,29 @@ def current_version(namespace: str) -> int:
         DataVersion.namespace == namespace)) or 0
 
 
-def _cacheable_request() -> bool:
+def _cacheable_request(args: frozenset[str]) -> bool:
     return (request.method == "GET" and not current_app.config.get("PAGE_CACHE_DISABLED")
+            and args.issuperset(request.args.keys())
             and "_flashes" not in session and not current_user.is_authenticated)
 
 
-def cached_page(namespace: str, max_age: int | None = None, vary=None):
+def cached_page(namespace: str, max_age: int | None = None, vary=None, args=()):
     """Decorate a public GET view whose output depends only on the URL and the data.
 
+    ``args`` are the query arguments the view reads; a request with others is not cached.
     ``max_age`` (seconds) is for pages that also depend on the clock (an event moves from
     "upcoming" to "past" with no write): their entries last at most that long. ``vary``, a
     function called per request, is for pages that also depend on something outside the
     database (the search index, which catches up just after a commit): what it returns is
     part of the key.
     """
+    known = frozenset(args)
 
     def decorator(view):
         @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not _cacheable_request():
-                return view(*args, **kwargs)
+        def wrapper(*view_args, **kwargs):
+            if not _cacheable_request(known):
+                return view(*view_args, **kwargs)
             key = (namespace, current_version(namespace), str(get_locale()), request.full_path,
                    int(time.time() // max_age) if max_age else 0, vary() if vary else None)
             with _lock:
@@ -89,8 +108,8 @@ def cached_page(namespace: str, max_age: int | None = None, vary=None):
                 if hit is not None:
                     _pages.move_to_end(key)
             if hit is not None:
-                return _replay(*hit)
-            response = current_app.make_response(view(*args, **kwargs))
+                return _replay(*hit[:3])
+            response = current_app.make_response(view(*view_args, **kwargs))
             _store(key, response)
             return response
 
@@ -116,12 +135,30 @@ def _store(key, response: Response) -> None:
         body = body.replace(token.encode(), TOKEN_PLACEHOLDER.encode())
     headers = [(k, v) for k, v in response.headers.items()
                if k.lower() not in {"set-cookie", "content-length"}]
+    size = (len(body) + len(key[3]) + sum(len(k) + len(v) for k, v in headers)
+            + ENTRY_OVERHEAD)
+    limit = current_app.config.get("PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if size > limit:
+        return
+    global _size
     with _lock:
-        _pages[key] = (body, response.status_code, headers)
-        while len(_pages) > MAX_ENTRIES:
-            _pages.popitem(last=False)
+        old = _pages.pop(key, None)
+        if old is not None:
+            _size -= old[3]
+        _pages[key] = (body, response.status_code, headers, size)
+        _size += size
+        while _size > limit:
+            _evicted, entry = _pages.popitem(last=False)
+            _size -= entry[3]
+
+
+def stored_bytes() -> int:
+    """What the pages kept by this process weigh (the figure ``PAGE_CACHE_MAX_BYTES`` bounds)."""
+    return _size
 
 
 def clear() -> None:
+    global _size
     with _lock:
         _pages.clear()
+        _size = 0

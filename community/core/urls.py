@@ -1,13 +1,33 @@
-"""Absolute links for mail and exports, also from the command line where no request exists."""
+"""Absolute links for mail, feeds and exports, and the one check for "go back to" paths.
 
-from flask import current_app, has_request_context, url_for
+An absolute link always starts with ``BASE_URL``, in a request or on the command line: the
+request's ``Host`` header is whatever the client sent, so a password reset asked for with
+``Host: evil.example`` would otherwise mail a link to that host, and a cached feed would hand
+it to the next visitor.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from werkzeug.routing import MapAdapter
+
+# A path to return to is a path of this site, never a novel: a longer one goes to the default
+# (a redirect must never echo a giant value into a Location header).
+NEXT_MAX_LENGTH = 2000
 
 
-def external_url(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+def _base_adapter() -> MapAdapter:
+    base = urlsplit(current_app.config["BASE_URL"])
+    return current_app.url_map.bind(base.netloc or "localhost",
+                                     script_name=base.path.rstrip("/") or "/",
+                                     url_scheme=base.scheme or "http")
+
+
+def external_url(endpoint: str, _anchor: str | None = None, **values) -> str:
+    """``url_for(endpoint, _external=True, ...)``, but on ``BASE_URL``'s scheme, host and path."""
+    current_app.inject_url_defaults(endpoint, values)
+    url = _base_adapter().build(endpoint, values, force_external=True)
+    return f"{url}#{_anchor}" if _anchor else url
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -16,7 +36,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
         return default
     target = target.strip()
     if (
-        not target.startswith("/")
+        len(target) > NEXT_MAX_LENGTH
+        or not target.startswith("/")
         or target.startswith("//")
         or target.startswith("/\\")
         or any(ch in target for ch in "\r\n\t\\")

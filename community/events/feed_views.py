@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.core.pagecache import cached_page
+from community.core.urls import external_url
 from community.events import bp, ical, queries, services
 from community.events.fields import CLOCK_PAGES_MAX_AGE
 from community.extensions import db
@@ -32,7 +33,7 @@ def event_ics(slug: str):
 
 
 @bp.route("/eventos/calendario.ics")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS)
 def calendar_feed():
     filters = queries.CalendarFilters.from_args(request.args)
     return _ics(ical.public_feed(filters), "eventos-comunidad-osc.ics", "public, max-age=900")
@@ -46,7 +47,7 @@ def feed_settings():
     return render_template("events/feeds/settings.html", key=key, feed_url=url,
                            webcal_url=url.replace("https://", "webcal://", 1)
                            .replace("http://", "webcal://", 1) if url else None,
-                           public_url=url_for("events.calendar_feed", _external=True))
+                           public_url=external_url("events.calendar_feed"))
 
 
 @bp.route("/eventos/mi-calendario/renovar", methods=["POST"])

@@ -21,6 +21,8 @@ PER_PAGE = 20
 MANAGE_PER_PAGE = 50
 PUBLIC_STATUSES = ("published", "concluded")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# The GET arguments CalendarFilters.from_args reads: the cached pages declare them.
+FILTER_ARGS = ("tipo", "municipio", "modalidad", "tema", "mi_municipio", "pasados", "page")
 
 
 @dataclass

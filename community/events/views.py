@@ -94,7 +94,7 @@ def _filter_context(filters, errors) -> dict:
 
 
 @bp.route("/eventos")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS)
 def calendar():
     filters, errors = _filters()
     context = _filter_context(filters, errors)
@@ -120,7 +120,7 @@ def _calendar_links(filters) -> dict:
 
 
 @bp.route("/eventos/mes/<int:year>/<int:month>")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS)
 def month(year: int, month: int):
     if queries.month_bounds(year, month) is None:
         abort(404)

@@ -132,7 +132,7 @@ def _marks(topics: list[Topic]) -> dict[int, dict]:
 
 
 @bp.route("/foros/<category_slug>")
-@cached_page("forums")
+@cached_page("forums", args=("page",))
 def category(category_slug: str):
     found = services.get_category(current_user, category_slug)
     topics = queries.category_topics(found, _page_arg(),
@@ -201,7 +201,7 @@ def topic(topic_id: int, slug: str | None = None):
     return _topic_view(found)
 
 
-@cached_page("forums")
+@cached_page("forums", args=("page",))
 def _topic_view(found: Topic):
     """The page itself, cached for anonymous visitors like the other forum pages."""
     form = ReplyForm(**_on_behalf_kwargs()) if current_user.is_authenticated else None

@@ -12,7 +12,7 @@ from community.profiles.directory_views import public_cache, search_state
 
 
 @bp.route("/api/v1/osc")
-@cached_page("registry", vary=search_state)
+@cached_page("registry", vary=search_state, args=queries.FILTER_ARGS)
 def api_list():
     """Validated OSCs, filtered like ``/osc``: municipio, area, poblacion, q, orden, page and
     por_pagina (at most 100)."""

@@ -37,13 +37,13 @@ def search_state():
 
 
 @bp.route("/osc")
-@cached_page("registry", vary=search_state)
+@cached_page("registry", vary=search_state, args=queries.FILTER_ARGS)
 def directory():
     return _directory_page()
 
 
 @bp.route("/osc/municipios/<code>")
-@cached_page("registry", vary=search_state)
+@cached_page("registry", vary=search_state, args=queries.FILTER_ARGS)
 def municipality(code):
     place = db.session.get(Municipality, code)
     if place is None:

@@ -34,6 +34,8 @@ SORTS = {
 }
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+# The GET arguments DirectoryFilters.from_args reads: the cached pages declare them.
+FILTER_ARGS = ("municipio", "area", "poblacion", "q", "orden", "page", "por_pagina")
 
 
 @dataclass
