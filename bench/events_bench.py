@@ -114,9 +114,9 @@ def seed_pages(registrations: int = 500) -> str:
     and 500 registrations through the service (with their mail) would take minutes."""
     from community.accounts.services import find_by_email
     from community.core.timeutil import utcnow
+    from community.demo.accounts import CITIZEN_EMAIL
     from community.events.models import Registration
     from community.extensions import db
-    from community.profiles.demo import CITIZEN_EMAIL
 
     event = _published_event(PAGE_EVENT_TITLE, capacity=registrations + 100)
     people = _bench_users("pagina", registrations - 1)

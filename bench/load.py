@@ -47,7 +47,7 @@ class Page:
 
 
 # The pages to measure. Modules add their pages here, e.g. Page("/organizaciones"); a page
-# behind sign-in names a seed-demo account (community/accounts/demo.py) as its user.
+# behind sign-in names a seed-demo account (community/demo/accounts.py) as its user.
 PAGES: list[Page] = [
     Page("/"),
     Page("/cuenta/entrar"),
@@ -369,7 +369,7 @@ def demo_password() -> str:
         return os.environ["BENCH_DEMO_PASSWORD"]
     if str(ROOT) not in sys.path:  # run as bench/load.py, the app's root is not on the path
         sys.path.insert(0, str(ROOT))
-    from community.accounts.demo import DEMO_PASSWORD
+    from community.demo.accounts import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 

@@ -4,7 +4,7 @@ next to SQLite FTS5 over the same documents.
 In a temporary folder (removed at the end, also on Ctrl-C and SIGTERM):
 
 1. Makes 50,000 validated OSC documents with the generator of ``flask seed-scale``
-   (``community.profiles.cli.ScaleBuilder``), turned into documents as
+   (``community.demo.scale.ScaleBuilder``), turned into documents as
    ``community.profiles.search`` does, and 200,000 other documents (events, library
    resources, forum topics and posts) with Spanish titles and bodies: domain phrases plus
    words drawn from a Zipf-like distribution over a vocabulary with a long tail (names,
@@ -259,13 +259,13 @@ def organization_documents(app, count: int, rng_seed: str) -> tuple[list, dict[s
     from community.core.models import ActivityArea
     from community.core.sanitize import plain_text
     from community.core.timeutil import utcnow
+    from community.demo import fake
+    from community.demo.scale import ScaleBuilder
     from community.extensions import db
-    from community.profiles import demo
-    from community.profiles.cli import ScaleBuilder
     from community.profiles.fields import POPULATIONS
 
     with app.app_context():
-        places = demo.places_from_catalogue()
+        places = fake.places_from_catalogue()
         names = {p.code: p.name for p in places}
         areas = {a.fraction: a.name for a in db.session.scalars(select(ActivityArea))}
         with force_locale("es_MX"):

@@ -127,9 +127,9 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
     from community.accounts.notification_cli import notifications_cli
-    from community.cli import catalog_cli, seed_demo
+    from community.cli import catalog_cli
+    from community.demo.cli import seed_demo, seed_scale  # the only import of community.demo
     from community.events.cli import events_cli
-    from community.profiles.cli import seed_scale
     from community.profiles.registry_cli import registry_cli
 
     app.cli.add_command(users_cli)

@@ -1,11 +1,9 @@
-"""Operator commands, demo data and the health check."""
+"""Operator commands and the health check (the demo data's: tests/demo/test_cli.py)."""
 
 from sqlalchemy import func, select
 
-from community.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from community.accounts.models import User
 from community.core.models import AuditEntry
-from tests.conftest import sign_in
 
 
 def test_create_admin_and_set_role(runner, db, make_user):
@@ -32,20 +30,6 @@ def test_create_admin_refuses_common_password(runner):
     result = runner.invoke(args=["users", "create-admin", "jefa@edomex.mx", "--password",
                                  "password"])
     assert result.exit_code != 0 and "más usadas" in result.output
-
-
-def test_seed_demo_is_idempotent_and_accounts_sign_in(runner, db, client):
-    counts = []
-    for _ in range(2):
-        result = runner.invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        counts.append(db.session.scalar(select(func.count()).select_from(User)))
-    assert counts[0] == counts[1]
-    emails = set(db.session.scalars(select(User.email)))
-    assert {email for email, *_ in DEMO_ACCOUNTS} <= emails
-    roles = {role for _, _, role, _ in DEMO_ACCOUNTS}
-    assert roles == {"citizen", "staff", "admin"}
-    assert sign_in(client, DEMO_ACCOUNTS[0][0], DEMO_PASSWORD).status_code == 302
 
 
 def test_catalog_load_command(runner):

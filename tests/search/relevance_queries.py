@@ -1,7 +1,7 @@
 """The labelled relevance set: Spanish queries over the demo registry, each with what counts
 as a relevant hit and what the ranking must at least achieve.
 
-The judgements are about the demo data (``community.profiles.demo``, seed 2026): 262
+The judgements are about the demo data (``community.demo.profiles``, seed 2026): 262
 validated OSCs. A hit is judged on its whole source document (title, body, place, INEGI
 municipality, LFFAROC fractions), not only on what the hit shows, so a predicate can say
 "works in Ecatepec" (``place`` holds the home municipality and those it serves) or "does

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import community.profiles.search  # noqa: F401 - registers the "organization" kind
-from community.accounts import demo as accounts_demo
-from community.profiles import demo as profiles_demo
+from community.demo import accounts as accounts_demo
+from community.demo import profiles as profiles_demo
 from community.search import index, registry, service
 from community.search.analysis import fold
 from community.search.schema import build_schema

@@ -6,16 +6,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from community.accounts import demo as accounts_demo
 from community.accounts.models import User
-from community.cli import DEMO_SEEDERS
 from community.core.models import Notification
 from community.core.timeutil import utcnow
-from community.events import demo as events_demo
-from community.forums import demo, services
+from community.demo import accounts as accounts_demo
+from community.demo import events as events_demo
+from community.demo import forums as demo
+from community.demo import profiles as profiles_demo
+from community.demo.cli import DEMO_SEEDERS
+from community.forums import services
 from community.forums.models import Category, Post, PostReport, Topic
 from community.forums.notices import MENTION, mentioned_people
-from community.profiles import demo as profiles_demo
 from community.search import index
 
 
@@ -114,8 +115,7 @@ def _check_history(db, now):
 
 
 def test_demo_forums_are_alive_consistent_and_idempotent(app, db, outbox, runner):
-    assert DEMO_SEEDERS.index("community.forums.demo") > DEMO_SEEDERS.index(
-        "community.events.demo")
+    assert DEMO_SEEDERS.index("forums") > DEMO_SEEDERS.index("events")
     _seed_all(db)
     now = utcnow()
     categories = _check_board(db)

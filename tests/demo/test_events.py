@@ -5,15 +5,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from community.accounts import demo as accounts_demo
 from community.accounts.models import User
 from community.accounts.services import find_by_email
 from community.core.models import Notification
 from community.core.timeutil import to_local, utcnow
-from community.events import demo, services
+from community.demo import accounts as accounts_demo
+from community.demo import events as demo
+from community.demo import profiles as profiles_demo
+from community.events import services
 from community.events.fields import KINDS
 from community.events.models import Event, EventSession, Registration
-from community.profiles import demo as profiles_demo
 from community.search import index
 
 
@@ -76,7 +77,7 @@ def _check_registrations(db, events, now):
 
 
 def _check_citizen(db, now):
-    citizen = find_by_email(profiles_demo.CITIZEN_EMAIL)
+    citizen = find_by_email(accounts_demo.CITIZEN_EMAIL)
     mine = list(db.session.scalars(select(Registration).where(
         Registration.user_id == citizen.id)))
     assert any(r.certificate_code for r in mine)

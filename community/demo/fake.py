@@ -1,25 +1,15 @@
-"""Demo organizations: a registry that looks like the padrón of the DGPS, all of it fictional.
+"""A fictional OSC: the one way the demo and the scale data make an organization.
 
-``seed()`` (run by ``flask seed-demo`` after the demo accounts) registers about 320 OSCs
-through the real services, each by its own fictional admin, and lets the demo staff account
-validate, reject or deactivate them, so every profile has its revisions and every decision its
-audit entry. Dates are then moved back in time so that the registry has history: most OSCs
-validated and current, some pending, rejected or dadas de baja, some whose yearly confirmation
-is overdue (stale) or due within 30 days. The demo citizen administers one OSC in
-Nezahualcóyotl and is a member of another; a few OSCs have a change of razón social waiting
-for staff.
-
-Everything comes from ``random.Random(SEED)`` and the catalogues, so two runs build the same
-organizations; an OSC whose slug already exists is skipped, so running it twice adds nothing.
-
-The pieces that make an organization (names, missions, RFC, CLUNI, addresses, phones) are
-shared with ``flask seed-scale`` (``community/profiles/cli.py``), which writes tens of
-thousands of rows directly for benchmarks.
+``fake_osc(rng, place)`` returns what an OSC's admin would type into the registration form
+(name, razón social, RFC with its check digit, CLUNI, deed, address, phone, web and mail,
+activities of art. 5 LFFAROC, populations, mission, served municipalities), drawn only from
+the random generator and the place, so the same generator gives the same OSCs.
+``community.demo.profiles`` registers ~320 of them through the services;
+``community.demo.scale`` writes tens of thousands of them directly for benchmarks.
 
 Fictional on purpose: people and organizations are made up from common names; e-mail and web
 addresses use the reserved ``.example`` top-level domain (RFC 2606), so no real mailbox or
-site is ever named; admin accounts live under ``@demo.comunidad-osc.mx`` like the other demo
-accounts.
+site is ever named.
 """
 
 from __future__ import annotations
@@ -27,35 +17,20 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
-from flask import current_app
-from sqlalchemy import bindparam, select, update
-from werkzeug.security import generate_password_hash
+from sqlalchemy import select
 
-from community.accounts import demo as accounts_demo
-from community.accounts.models import User
-from community.accounts.services import find_by_email
-from community.core import aftercommit
 from community.core.catalog import OTHER_STATE
-from community.core.models import AuditEntry, Municipality
+from community.core.models import Municipality
 from community.core.text import fold, slugify
-from community.core.timeutil import utcnow
 from community.extensions import db
-from community.profiles import services
 from community.profiles import validators as v
-from community.profiles.models import ChangeRequest, Membership, Organization, ProfileRevision
 
-SEED = 2026
-EDOMEX_ORGS = 310
-OTHER_STATE_ORGS = 10
-DEMO_DOMAIN = "demo.comunidad-osc.mx"
 WEB_SUFFIX = ".org.mx.example"  # reserved TLD: looks like an OSC's domain, names nobody's
-STAFF_EMAIL = "personal@demo.comunidad-osc.mx"
-CITIZEN_EMAIL = "ciudadana@demo.comunidad-osc.mx"
-CITIZEN_MUNICIPALITY = "15058"  # Nezahualcóyotl
 
 # --------------------------------------------------------------------------------------------
 # What an OSC works on: its areas (art. 5 LFFAROC), populations, names and mission sentences
@@ -531,7 +506,7 @@ def places_from_catalogue() -> list[Place]:
                   m.lon) for m in rows]
 
 
-def _km(a: Place, b: Place) -> float:
+def km(a: Place, b: Place) -> float:
     dx = (a.lon - b.lon) * 111.32 * math.cos(math.radians((a.lat + b.lat) / 2))
     dy = (a.lat - b.lat) * 110.57
     return math.hypot(dx, dy)
@@ -541,9 +516,9 @@ def neighbours(places: list[Place], limit: int = 4, radius_km: float = 30) -> di
     """For each municipality, the nearest others within ``radius_km`` (by their centres)."""
     result = {}
     for place in places:
-        near = sorted((_km(place, other), other.code) for other in places
+        near = sorted((km(place, other), other.code) for other in places
                       if other.code != place.code)
-        result[place.code] = [code for km, code in near[:limit] if km <= radius_km]
+        result[place.code] = [code for distance, code in near[:limit] if distance <= radius_km]
     return result
 
 
@@ -649,7 +624,8 @@ def handle_for(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def cause_weights(municipality_code: str | None) -> list[float]:
+@lru_cache(maxsize=256)
+def cause_weights(municipality_code: str | None) -> tuple[float, ...]:
     """How likely each cause is in a municipality: indigenous and migrant OSCs are where
     indigenous peoples live and where the train passes."""
     weights = []
@@ -660,7 +636,7 @@ def cause_weights(municipality_code: str | None) -> list[float]:
         elif cause.key == "migrantes":
             weight *= 4 if municipality_code in MIGRANT_ROUTE else 0.3
         weights.append(weight)
-    return weights
+    return tuple(weights)
 
 
 def pick_cause(rng: random.Random, municipality_code: str | None) -> Cause:
@@ -748,363 +724,96 @@ def social_links(rng: random.Random, handle: str, letters: str, place_short: str
     return links
 
 
+# --------------------------------------------------------------------------------------------
+# One whole OSC
+# --------------------------------------------------------------------------------------------
+
+
 @dataclass
-class OrgSpec:
-    """One demo OSC before it exists: what its admin types, plus how its story goes."""
+class FakeOSC:
+    """``fields``: the registration form as its admin would send it (``services.register``);
+    ``handle``: the web handle its site and addresses are made from."""
 
-    slug: str
-    raw: dict
-    status: str  # fresh, soon, stale, pending, rejected, inactive
-    admin_email: str
-    admin_name: str
-    admin_municipality: str | None
-    reason: str | None = None
-    change: str | None = None  # "upper" or "iap": a pending change of razón social
-    days: dict = field(default_factory=dict)
+    fields: dict
+    handle: str
 
 
-STATUS_SHARES = (("pending", 0.10), ("rejected", 0.04), ("inactive", 0.04), ("stale", 0.08),
-                 ("soon", 0.03))
+def fake_osc(rng: random.Random, place: Place | None, state: OtherState | None = None, *,
+             near: dict[str, list[str]], first_year: int = 1985,
+             name_ok: Callable[[str], bool] | None = None,
+             handle: Callable[[str], str] = handle_for,
+             varied_mission: bool = True) -> FakeOSC:
+    """One fictional OSC in ``place``, or, with ``place`` None, in another ``state``.
 
-
-def _statuses(rng: random.Random, count: int) -> list[str]:
-    statuses = []
-    for status, share in STATUS_SHARES:
-        statuses += [status] * round(count * share)
-    statuses += ["fresh"] * (count - len(statuses))
-    rng.shuffle(statuses)
-    return statuses
-
-
-def _timeline(rng: random.Random, status: str) -> dict:
-    """Days before now of each event (created, validated, confirmed, decided)."""
-    if status == "pending":
-        return {"created": rng.randint(1, 75)}
-    if status == "rejected":
-        created = rng.randint(30, 420)
-        return {"created": created, "decided": created - rng.randint(5, 25)}
-    confirmed = {"fresh": (5, 330), "soon": (337, 362), "stale": (380, 900),
-                 "inactive": (200, 1100)}[status]
-    confirmed = rng.randint(*confirmed)
-    created = confirmed + rng.choice((0, rng.randint(30, 2200)))
-    created = min(max(created, confirmed + 10), 3600)
-    validated = created - rng.randint(3, 40)
-    validated = max(validated, confirmed)
-    days = {"created": created, "validated": validated, "confirmed": confirmed}
-    if status == "inactive":
-        days["decided"] = rng.randint(10, max(11, confirmed - 1))
-    return days
-
-
-def build_specs(rng: random.Random, places: list[Place]) -> list[OrgSpec]:
-    """The demo registry, decided only by ``rng`` and the catalogue."""
-    near = neighbours(places)
-    by_code = {p.code: p for p in places}
-    homes: list[tuple[Place | None, OtherState | None]] = [
-        (p, None) for p in rng.choices(places, weights=municipality_weights(places, 0.9),
-                                       k=EDOMEX_ORGS)]
-    homes += [(None, s) for s in rng.choices(OTHER_STATES, weights=[s.weight for s in
-                                                                    OTHER_STATES],
-                                             k=OTHER_STATE_ORGS)]
-    statuses = _statuses(rng, len(homes))
-    specs, slugs, handles, emails, rfcs, clunis = [], set(), set(), set(), set(), set()
-    for (place, state), status in zip(homes, statuses, strict=True):
-        code = place.code if place else None
-        place_name = place.short if place else rng.choice(state.places)
-        for _attempt in range(100):  # a few causes have few names: pick again until new
-            cause = pick_cause(rng, code)
-            name = make_name(rng, cause, place_name, code)
-            if slugify(name) not in slugs:
-                break
-        slug = slugify(name)
-        slugs.add(slug)
-        areas = pick_areas(rng, cause)
-        legal_form = pick_legal_form(rng, areas)
-        first_year = 2021 if status == "pending" else 1985
-        constituted = constitution_date(rng, first_year)
-        handle = handle_for(name)
-        n = 2
-        while handle in handles:
-            handle, n = f"{handle_for(name)}{n}", n + 1
-        handles.add(handle)
-        letters = rfc_letters(name)
-        raw = {
-            "name": name,
-            "legal_name": f"{name}, {LEGAL_SUFFIXES[legal_form]}",
-            "legal_form": legal_form,
-            "constituted_on": constituted.isoformat(),
-            "municipality_code": code or OTHER_STATE,
-            "other_state": state.name if state else "",
-            "activities": areas,
-            "populations": pick_populations(rng, cause),
-            "mission": make_mission(rng, cause, place_name if rng.random() < 0.7 else None,
-                                    constituted.year if rng.random() < 0.5 else None),
-        }
-        if rng.random() < 0.96:
-            rfc = make_rfc(rng, name, constituted)
-            if rfc not in rfcs:
-                rfcs.add(rfc)
-                raw["rfc"] = rfc
-        if rng.random() < 0.6:
-            cluni = make_cluni(rng, name, constituted, state.cluni_code if state else "15")
-            if cluni not in clunis:
-                clunis.add(cluni)
-                raw["cluni"] = cluni
-        if rng.random() < 0.85:
-            notary_place = (rng.choice((place.name, "Toluca", "Tlalnepantla de Baz",
-                                        "Naucalpan de Juárez", "Ecatepec de Morelos", "Texcoco"))
-                            + ", Estado de México") if place else f"{place_name}, {state.name}"
-            raw.update(deed_number=str(rng.randint(800, 98000)),
-                       deed_notary=(f"Notaría Pública núm. {rng.randint(1, 190)}, "
-                                    f"Lic. {full_person_name(rng)}"),
-                       deed_place=notary_place)
-        if rng.random() < 0.3:
-            earliest = max(constituted + timedelta(days=200), date(2005, 1, 1))
-            span = max(1, (date(2025, 6, 30) - earliest).days)
-            since = min(earliest + timedelta(days=rng.randrange(span)), v.local_today())
-            raw.update(sat_donee=True, sat_donee_since=since.isoformat())
-        if place and rng.random() < 0.5:
-            raw["social_registry_folio"] = (f"RSE/{rng.randint(max(2012, constituted.year), 2025)}"
-                                            f"/{rng.randint(1, 2700):05d}")
-        if rng.random() < 0.9:
-            raw["address"] = make_address(rng)
-            low, high = postal_range(place) if place else state.postal_range
-            raw["postal_code"] = f"{rng.randint(low, high):05d}"
-        if rng.random() < 0.9:
-            raw["phone"] = make_phone(rng, phone_prefix(place) if place else state.phone_prefix)
-        website = rng.random() < 0.5
-        if website:
-            raw["website"] = f"https://{handle}{WEB_SUFFIX}"
-        if rng.random() < 0.9:
-            raw["public_email"] = (f"{rng.choice(('contacto', 'info', 'hola', 'direccion'))}@"
-                                   f"{handle}{WEB_SUFFIX}" if website
-                                   else f"{handle.replace('-', '.')}@correo.example")
-        raw["social_links"] = social_links(rng, handle, letters, place_name)
-        if rng.random() < 0.7:
-            raw["social_object"] = social_object(cause)
-        served = ([code, *rng.sample(near[code], rng.randint(0, min(3, len(near[code]))))]
-                  if place else rng.sample(state.serves, rng.randint(1, 2)))
-        raw["served_municipalities"] = [c for c in served if c in by_code]
-        email = f"admin.{slug[:57].rstrip('-')}@{DEMO_DOMAIN}"
-        n = 2
-        while email in emails:
-            email, n = f"admin.{slug[:54].rstrip('-')}-{n}@{DEMO_DOMAIN}", n + 1
-        emails.add(email)
-        spec = OrgSpec(slug=slug, raw=raw, status=status, admin_email=email,
-                       admin_name=full_person_name(rng), admin_municipality=code,
-                       days=_timeline(rng, status))
-        if status == "rejected":
-            spec.reason = rng.choice(REJECT_REASONS)
-        elif status == "inactive":
-            spec.reason = rng.choice(DEACTIVATE_REASONS)
-        specs.append(spec)
-    _choose_change_requests(rng, specs)
-    return specs
-
-
-def _choose_change_requests(rng: random.Random, specs: list[OrgSpec]) -> None:
-    candidates = [s for s in specs if s.status == "fresh"
-                  and s.raw["municipality_code"] != CITIZEN_MUNICIPALITY]
-    for spec in rng.sample(candidates, 8):
-        spec.change = "iap" if spec.raw["legal_form"] == "AC" and rng.random() < 0.5 else "upper"
-
-
-def citizen_orgs(specs: list[OrgSpec]) -> tuple[OrgSpec, OrgSpec]:
-    """The two current OSCs in Nezahualcóyotl the demo citizen administers and belongs to."""
-    neza = [s for s in specs if s.status == "fresh"
-            and s.raw["municipality_code"] == CITIZEN_MUNICIPALITY]
-    return neza[0], neza[1]
-
-
-# --------------------------------------------------------------------------------------------
-# Seeding through the services
-# --------------------------------------------------------------------------------------------
-
-
-def _demo_account(email: str) -> User:
-    user = find_by_email(email)
-    if user is None:
-        accounts_demo.seed()
-        user = find_by_email(email)
-    return user
-
-
-def _admin_users(specs: list[OrgSpec]) -> dict[str, User]:
-    """One confirmed citizen account per OSC, all with the demo password.
-
-    The password is hashed once and the hash reused: hashing is slow on purpose, and these
-    accounts all share the documented demo password anyway.
+    ``near``: each municipality's neighbours (``neighbours(places)``), some of which it also
+    serves. ``first_year``: the earliest year it may have been constituted. ``name_ok``
+    refuses a name (one already taken): another cause and name are drawn, up to 100 times.
+    ``handle(name)``: the handle of its website and mail addresses. ``varied_mission``
+    False leaves place and year out of the mission, so that thousands of OSCs share a few
+    hundred texts (``seed-scale`` renders each distinct text once).
     """
-    emails = [s.admin_email for s in specs]
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    password_hash = generate_password_hash(accounts_demo.DEMO_PASSWORD, method=method)
-    now = utcnow()
-    for spec in specs:
-        if spec.admin_email not in users:
-            user = User(email=spec.admin_email, name=spec.admin_name, role="citizen",
-                        municipality_code=spec.admin_municipality, locale="es_MX",
-                        password_hash=password_hash, email_confirmed_at=now)
-            db.session.add(user)
-            users[spec.admin_email] = user
-    db.session.flush()
-    return users
-
-
-def _without_taken_identifiers(specs: list[OrgSpec]) -> None:
-    """A real OSC registered since may hold a demo RFC or CLUNI: that demo OSC goes without."""
-    for name, column in (("rfc", Organization.rfc), ("cluni", Organization.cluni)):
-        values = [s.raw[name] for s in specs if s.raw.get(name)]
-        taken = set(db.session.scalars(select(column).where(column.in_(values))))
-        for spec in specs:
-            if spec.raw.get(name) in taken:
-                spec.raw = {k: val for k, val in spec.raw.items() if k != name}
-
-
-def _decide(staff: User, org: Organization, spec: OrgSpec) -> None:
-    if spec.status == "pending":
-        return
-    if spec.status == "rejected":
-        services.reject(staff, org, spec.reason)
-        return
-    services.validate(staff, org)
-    if spec.status == "inactive":
-        services.deactivate(staff, org, spec.reason)
-
-
-def _open_change(admin: User, org: Organization, spec: OrgSpec) -> ChangeRequest | None:
-    raw = dict(spec.raw)
-    name = raw["name"]
-    if spec.change == "iap":
-        raw.update(legal_form="IAP", legal_name=f"{name}, I.A.P.")
-    else:
-        raw["legal_name"] = raw["legal_name"].upper()
-    return services.update_profile(admin, org, raw)
-
-
-def _backdate(created: list[tuple[OrgSpec, Organization]], requests: list[ChangeRequest],
-              now: datetime) -> None:
-    """Give the registry a past: dates on the OSCs, their revisions, memberships and audit.
-
-    The services stamp everything with the current time; a demo where every OSC was
-    registered today has no stale OSCs and no history worth reading.
-    """
-    def ago(days: int, rng_minutes: int) -> datetime:
-        return now - timedelta(days=days, minutes=rng_minutes)
-
-    revision_params, status_params, audit_params, membership_params = [], [], [], []
-    for spec, org in created:
-        days, minutes = spec.days, (org.id * 37) % 600
-        org.created_at = ago(days["created"], minutes)
-        updated = org.created_at
-        if "validated" in days:
-            org.validated_at = ago(days["validated"], minutes)
-            org.confirmed_at = ago(days["confirmed"], minutes)
-            updated = org.confirmed_at
-            status_params.append({"b_org": org.id, "b_value": "validated",
-                                  "b_ts": org.validated_at})
-            audit_params.append({"b_target": str(org.id), "b_action": "organization.validated",
-                                 "b_ts": org.validated_at})
-        if "decided" in days:
-            decided = ago(days["decided"], minutes)
-            updated = max(updated, decided)
-            status_params.append({"b_org": org.id, "b_value": spec.status, "b_ts": decided})
-            action = {"rejected": "organization.rejected", "inactive": "organization.deactivated"}
-            audit_params.append({"b_target": str(org.id), "b_action": action[spec.status],
-                                 "b_ts": decided})
-        org.updated_at = updated
-        revision_params.append({"b_org": org.id, "b_ts": org.created_at})
-        audit_params.append({"b_target": str(org.id), "b_action": "organization.registered",
-                             "b_ts": org.created_at})
-        membership_params.append({"b_org": org.id, "b_ts": org.created_at})
-    for index, request in enumerate(requests):
-        request.created_at = now - timedelta(days=1 + index * 2, hours=index)
-    db.session.flush()
-
-    revisions, audits = ProfileRevision.__table__, AuditEntry.__table__
-    memberships = Membership.__table__
-    statements = [
-        (update(revisions).where(revisions.c.organization_id == bindparam("b_org"),
-                                 revisions.c.kind == "created")
-         .values(created_at=bindparam("b_ts")), revision_params),
-        (update(revisions).where(revisions.c.organization_id == bindparam("b_org"),
-                                 revisions.c.field == "status",
-                                 revisions.c.new_value == bindparam("b_value"))
-         .values(created_at=bindparam("b_ts")), status_params),
-        (update(audits).where(audits.c.target_type == "organization",
-                              audits.c.target_id == bindparam("b_target"),
-                              audits.c.action == bindparam("b_action"))
-         .values(created_at=bindparam("b_ts")), audit_params),
-        (update(memberships).where(memberships.c.organization_id == bindparam("b_org"),
-                                   memberships.c.role == "admin")
-         .values(created_at=bindparam("b_ts")), membership_params),
-        (update(revisions).where(revisions.c.change_request_id == bindparam("b_request"))
-         .values(created_at=bindparam("b_ts")),
-         [{"b_request": r.id, "b_ts": r.created_at} for r in requests]),
-    ]
-    for statement, params in statements:
-        if params:
-            db.session.execute(statement, params)
-
-
-def _drop_queued_mail(session, before: int) -> None:
-    """Forget the mails the services queued while seeding; keep any other after-commit work.
-
-    Every validation, rejection and join request mails the OSC's admins once the transaction
-    commits (``community.core.mail.send_template`` registers the delivery as an after-commit
-    callback). For ~300 fictional admins at fictional addresses that would write ~300 .eml
-    files into ``instance/mail`` (or send them, with an SMTP server configured). Callbacks
-    registered before seeding, and callbacks that are not mail (say, a search index sync),
-    stay in the list.
-    """
-    callbacks = session.info.get(aftercommit._KEY)
-    if not callbacks:
-        return
-    kept = callbacks[:before] + [
-        callback for callback in callbacks[before:]
-        if not getattr(callback, "__qualname__", "").startswith("send_template.")]
-    session.info[aftercommit._KEY] = kept
-
-
-def seed() -> list[Organization]:
-    """Create the demo OSCs that are missing; existing slugs are left as they are."""
-    staff = _demo_account(STAFF_EMAIL)
-    citizen = _demo_account(CITIZEN_EMAIL)
-    places = places_from_catalogue()
-    if not places:
-        raise RuntimeError("Load the catalogues first (flask catalog load).")
-    specs = build_specs(random.Random(SEED), places)
-    own, joined = citizen_orgs(specs)
-    existing = set(db.session.scalars(select(Organization.slug).where(
-        Organization.slug.in_([s.slug for s in specs]))))
-    todo = [s for s in specs if s.slug not in existing]
-
-    session = db.session()
-    queued_before = len(session.info.get(aftercommit._KEY, []))
-    _without_taken_identifiers(todo)
-    admins = _admin_users([s for s in todo if s is not own])
-    admins[own.admin_email] = citizen
-    created, requests = [], []
-    for spec in todo:
-        admin = admins[spec.admin_email]
-        org = services.register(admin, spec.raw)
-        _decide(staff, org, spec)
-        if spec.change:
-            requests.append(_open_change(admin, org, spec))
-        created.append((spec, org))
-    _citizen_joins(citizen, joined, admins)
-    _backdate(created, [r for r in requests if r is not None], utcnow())
-    _drop_queued_mail(session, queued_before)
-    db.session.flush()
-    return [org for _, org in created]
-
-
-def _citizen_joins(citizen: User, spec: OrgSpec, admins: dict[str, User]) -> None:
-    """The demo citizen asks to join a second OSC in her municipality and is accepted."""
-    org = db.session.scalar(select(Organization).where(Organization.slug == spec.slug))
-    if org is None or services.membership_of(citizen, org) is not None:
-        return
-    membership = services.request_join(citizen, org)
-    db.session.flush()
-    admin = admins.get(spec.admin_email) or find_by_email(spec.admin_email)
-    services.decide_join(admin, membership, accept=True)
+    code = place.code if place else None
+    place_name = place.short if place else rng.choice(state.places)
+    for _attempt in range(100):  # a few causes have few names: pick again until new
+        cause = pick_cause(rng, code)
+        name = make_name(rng, cause, place_name, code)
+        if name_ok is None or name_ok(name):
+            break
+    areas = pick_areas(rng, cause)
+    legal_form = pick_legal_form(rng, areas)
+    constituted = constitution_date(rng, first_year)
+    web = handle(name)
+    fields = {
+        "name": name,
+        "legal_name": f"{name}, {LEGAL_SUFFIXES[legal_form]}",
+        "legal_form": legal_form,
+        "constituted_on": constituted.isoformat(),
+        "municipality_code": code or OTHER_STATE,
+        "other_state": state.name if state else "",
+        "activities": areas,
+        "populations": pick_populations(rng, cause),
+    }
+    at_place, with_year = rng.random() < 0.7, rng.random() < 0.5
+    fields["mission"] = make_mission(
+        rng, cause, place_name if at_place and varied_mission else None,
+        constituted.year if with_year and varied_mission else None)
+    if rng.random() < 0.96:
+        fields["rfc"] = make_rfc(rng, name, constituted)
+    if rng.random() < 0.6:
+        fields["cluni"] = make_cluni(rng, name, constituted, state.cluni_code if state else "15")
+    if rng.random() < 0.85:
+        notary_place = (rng.choice((place.name, "Toluca", "Tlalnepantla de Baz",
+                                    "Naucalpan de Juárez", "Ecatepec de Morelos", "Texcoco"))
+                        + ", Estado de México") if place else f"{place_name}, {state.name}"
+        fields.update(deed_number=str(rng.randint(800, 98000)),
+                      deed_notary=(f"Notaría Pública núm. {rng.randint(1, 190)}, "
+                                   f"Lic. {full_person_name(rng)}"),
+                      deed_place=notary_place)
+    if rng.random() < 0.3:
+        earliest = max(constituted + timedelta(days=200), date(2005, 1, 1))
+        span = max(1, (date(2025, 6, 30) - earliest).days)
+        since = min(earliest + timedelta(days=rng.randrange(span)), v.local_today())
+        fields.update(sat_donee=True, sat_donee_since=since.isoformat())
+    if place and rng.random() < 0.5:
+        fields["social_registry_folio"] = (
+            f"RSE/{rng.randint(max(2012, constituted.year), 2025)}/{rng.randint(1, 2700):05d}")
+    if rng.random() < 0.9:
+        fields["address"] = make_address(rng)
+        low, high = postal_range(place) if place else state.postal_range
+        fields["postal_code"] = f"{rng.randint(low, high):05d}"
+    if rng.random() < 0.9:
+        fields["phone"] = make_phone(rng, phone_prefix(place) if place else state.phone_prefix)
+    website = rng.random() < 0.5
+    if website:
+        fields["website"] = f"https://{web}{WEB_SUFFIX}"
+    if rng.random() < 0.9:
+        fields["public_email"] = (f"{rng.choice(('contacto', 'info', 'hola', 'direccion'))}@"
+                                  f"{web}{WEB_SUFFIX}" if website
+                                  else f"{web.replace('-', '.')}@correo.example")
+    fields["social_links"] = social_links(rng, web, rfc_letters(name), place_name)
+    if rng.random() < 0.7:
+        fields["social_object"] = social_object(cause)
+    served = ([code, *rng.sample(near[code], rng.randint(0, min(3, len(near[code]))))]
+              if place else rng.sample(state.serves, rng.randint(1, 2)))
+    fields["served_municipalities"] = [c for c in served if c in near]
+    return FakeOSC(fields, web)

@@ -16,7 +16,8 @@ so the rules hold and announcements and search follow; dates are relative to tod
 calendar always has something next week. Registrations to past events are made with the
 services' ``now`` as it was then; afterwards the timestamps the services set to the present
 (creation, publication, audit entries, notices) are moved back to when they would have
-happened. The mails the services queue are dropped: nobody is mailed about demo data.
+happened. It all runs inside ``quiet()``: nobody is mailed about demo data (and the
+registration mails, with their .ics and QR code, are not even built).
 
 ``random.Random(SEED)`` picks the people; an event whose slug exists is skipped whole, so
 running it twice adds nothing. Fictional on purpose: speakers and attendees are made-up names,
@@ -26,29 +27,26 @@ online links use the reserved ``.example`` domain (RFC 2606).
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
-from community.accounts import demo as accounts_demo
 from community.accounts.models import User
-from community.core import aftercommit
+from community.core.aftercommit import quiet
 from community.core.models import AuditEntry, Notification
 from community.core.text import slugify
 from community.core.timeutil import to_local, utcnow
-from community.events import certificates, mailing, services
+from community.demo import accounts
+from community.demo.accounts import CITIZEN_EMAIL, DEMO_DOMAIN, STAFF_EMAIL
+from community.demo.fake import full_person_name
+from community.events import certificates, services
 from community.events.messages import event_path
 from community.events.models import Event, Registration
 from community.extensions import db
-from community.profiles import demo as profiles_demo
 from community.profiles.models import Membership, Organization
 
 SEED = 2027
-DOMAIN = profiles_demo.DEMO_DOMAIN
 EXTRA_CITIZENS = 60
 ATTENDANCE_RATE = 0.82
 DGPS = ("Dirección General de Participación Social, sala de capacitación",
@@ -464,21 +462,18 @@ def _announce(spec: Spec, people: dict, today, rng: random.Random) -> Event:
 
 
 def _extra_citizens() -> list[User]:
-    """Demo citizens who attend events without an OSC, each with the demo password (hashed
-    once: hashing is slow on purpose, and they all share the documented password)."""
+    """Demo citizens who attend events without an OSC, each with the demo password."""
     rng = random.Random(SEED)
-    wanted = [(f"asistente{n:02d}@{DOMAIN}", profiles_demo.full_person_name(rng),
+    wanted = [(f"asistente{n:02d}@{DEMO_DOMAIN}", full_person_name(rng),
                rng.choice((TOLUCA, ECATEPEC, NEZA, NAUCALPAN, TLALNEPANTLA, TEXCOCO, METEPEC,
                            CHALCO, IZCALLI, IXTAPALUCA)))
               for n in range(1, EXTRA_CITIZENS + 1)]
     existing = {u.email: u for u in db.session.scalars(
         select(User).where(User.email.in_([email for email, _, _ in wanted])))}
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     password_hash = None
     for email, name, code in wanted:
         if email not in existing:
-            password_hash = password_hash or generate_password_hash(
-                accounts_demo.DEMO_PASSWORD, method=method)
+            password_hash = password_hash or accounts.password_hash()
             existing[email] = User(email=email, name=name, role="citizen",
                                    municipality_code=code, locale="es_MX",
                                    password_hash=password_hash, email_confirmed_at=utcnow())
@@ -495,7 +490,7 @@ def _osc_admins(exclude: set[int]) -> list[tuple[User, Organization]]:
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.role == "admin", Membership.status == "active",
                Organization.status == "validated", User.active.is_(True),
-               User.email.like(f"%@{DOMAIN}"))
+               User.email.like(f"%@{DEMO_DOMAIN}"))
         .order_by(Organization.slug)).all()
     return [(user, org) for user, org in rows if org.id not in exclude]
 
@@ -513,8 +508,8 @@ def _organizers(osc: list[tuple[User, Organization]], citizen: User,
 
 
 def _people() -> dict:
-    staff = profiles_demo._demo_account(profiles_demo.STAFF_EMAIL)
-    citizen = profiles_demo._demo_account(profiles_demo.CITIZEN_EMAIL)
+    staff = accounts.demo_account(STAFF_EMAIL)
+    citizen = accounts.demo_account(CITIZEN_EMAIL)
     citizen_orgs = services.organizations_for(citizen)
     own = citizen_orgs[0] if citizen_orgs else None
     osc = _osc_admins({org.id for org in services.member_organizations(citizen)})
@@ -619,36 +614,25 @@ def _seed_one(spec: Spec, people: dict, today, now: datetime, first_notice: int)
     return event
 
 
-@contextmanager
-def _no_registration_mail():
-    """Demo data mails nobody, and each registration mail builds an .ics and a QR code
-    (about 0.1 s) before it is queued: building ~1,200 of them only to drop them would make
-    the seeding take minutes. The services' other effects (seats, waiting list, notices,
-    search) all still happen."""
-    saved = mailing.send_registration, mailing.send_cancellation
-    mailing.send_registration = mailing.send_cancellation = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        mailing.send_registration, mailing.send_cancellation = saved
-
-
 def seed() -> list[Event]:
-    """Create the demo events that are missing; an existing slug is left as it is."""
+    """Create the demo events that are missing; an existing slug is left as it is.
+
+    Quiet: registrations and cancellations mail nobody. The services' other effects (seats,
+    waiting list, notices, search) all still happen."""
+    with quiet():
+        return _seed()
+
+
+def _seed() -> list[Event]:
     existing = set(db.session.scalars(select(Event.slug)))
     todo = [spec for spec in SPECS if slugify(spec.title, max_length=80) not in existing]
     if not todo:
         return []
-    session = db.session()
-    queued_before = len(session.info.get(aftercommit._KEY, []))
     first_notice = (db.session.scalar(select(Notification.id).order_by(
         Notification.id.desc()).limit(1)) or 0) + 1
     people = _people()
     now = utcnow()
     today = to_local(now).date()
-    with _no_registration_mail():
-        created = [_seed_one(spec, people, today, now, first_notice) for spec in todo]
-    profiles_demo._drop_queued_mail(session, queued_before)  # nobody is mailed about demo data
+    created = [_seed_one(spec, people, today, now, first_notice) for spec in todo]
     db.session.flush()
     return created
-

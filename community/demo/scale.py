@@ -1,6 +1,6 @@
 """``flask seed-scale``: a national-scale registry for benchmarks (50,000 OSCs by default).
 
-The demo seeder (``community/profiles/demo.py``) goes through the services, one OSC at a
+The demo registry (``community.demo.profiles``) goes through the services, one OSC at a
 time, with revisions, audit entries and admins. That is right for 300 OSCs and far too slow
 for 50,000, so this command writes the rows directly with SQLAlchemy Core ``insert()`` in
 batches: organizations, their activity areas, populations and served municipalities. No
@@ -17,19 +17,14 @@ in use, rebuild it afterwards (``flask search reindex``).
 """
 
 import random
-import time
 from datetime import date, timedelta
 
-import click
-from flask import current_app
 from sqlalchemy import func, insert, select
 
-from community.core import pagecache
 from community.core.sanitize import render_markdown
 from community.core.text import fold, slugify
-from community.core.timeutil import utcnow
+from community.demo import fake
 from community.extensions import db
-from community.profiles import demo
 from community.profiles.models import (
     Organization,
     organization_activity,
@@ -41,7 +36,7 @@ SCALE_DOMAIN = "escala.example"
 SCALE_EMAIL_LIKE = f"%.{SCALE_DOMAIN}"
 OTHER_STATE_SHARE = 0.02
 NON_VALIDATED = (("pending", 0.02), ("rejected", 0.015), ("inactive", 0.015))
-REASONS = {"rejected": demo.REJECT_REASONS, "inactive": demo.DEACTIVATE_REASONS}
+REASONS = {"rejected": fake.REJECT_REASONS, "inactive": fake.DEACTIVATE_REASONS}
 
 
 def scale_rows_count() -> int:
@@ -56,24 +51,24 @@ class ScaleBuilder:
         self.rng = rng
         self.places = places
         self.homes = [*places, None]  # None: another state
-        weights = demo.municipality_weights(places)
+        weights = fake.municipality_weights(places)
         total = sum(weights)
         weights = [w / total * (1 - OTHER_STATE_SHARE) for w in weights] + [OTHER_STATE_SHARE]
         self.cum_weights = [sum(weights[:i + 1]) for i in range(len(weights))]
-        self.near = demo.neighbours(places)
-        self.prefixes = {p.code: demo.phone_prefix(p) for p in places}
-        self.postal = {p.code: demo.postal_range(p) for p in places}
-        self.state_weights = [s.weight for s in demo.OTHER_STATES]
+        self.near = fake.neighbours(places)
+        self.prefixes = {p.code: fake.phone_prefix(p) for p in places}
+        self.postal = {p.code: fake.postal_range(p) for p in places}
+        self.state_weights = [s.weight for s in fake.OTHER_STATES]
         self.cause_weights: dict[str | None, list[float]] = {}
         self.number = start
         self.taken = taken_slugs
         self.html: dict[str, str] = {}  # Markdown rendered once per distinct text
         self.folded: dict[str, tuple[str, str]] = {}  # name -> (slug base, name_folded)
 
-    def _cause(self, code: str | None) -> demo.Cause:
+    def _cause(self, code: str | None) -> fake.Cause:
         if code not in self.cause_weights:
-            self.cause_weights[code] = demo.cause_weights(code)
-        return self.rng.choices(demo.CAUSES, weights=self.cause_weights[code])[0]
+            self.cause_weights[code] = fake.cause_weights(code)
+        return self.rng.choices(fake.CAUSES, weights=self.cause_weights[code])[0]
 
     def _render(self, text: str | None) -> str | None:
         if text is None:
@@ -115,29 +110,29 @@ class ScaleBuilder:
     def row(self, place, now) -> tuple[dict, list[str], list[str], list[str]]:
         rng = self.rng
         code = place.code if place else None
-        state = None if place else rng.choices(demo.OTHER_STATES, self.state_weights)[0]
+        state = None if place else rng.choices(fake.OTHER_STATES, self.state_weights)[0]
         place_name = place.short if place else rng.choice(state.places)
         cause = self._cause(code)
-        name = demo.make_name(rng, cause, place_name, code)
+        name = fake.make_name(rng, cause, place_name, code)
         slug = self._slug(name)
-        handle = f"{demo.handle_for(name)}-{self.number}"
+        handle = f"{fake.handle_for(name)}-{self.number}"
         self.number += 1
-        areas = demo.pick_areas(rng, cause)
-        legal_form = demo.pick_legal_form(rng, areas)
-        constituted = demo.constitution_date(rng)
+        areas = fake.pick_areas(rng, cause)
+        legal_form = fake.pick_legal_form(rng, areas)
+        constituted = fake.constitution_date(rng)
         status, reason, validated, confirmed, created, updated = self._status(now)
-        mission = demo.make_mission(rng, cause, None, None)
-        social_object = demo.social_object(cause) if rng.random() < 0.7 else None
+        mission = fake.make_mission(rng, cause, None, None)
+        social_object = fake.social_object(cause) if rng.random() < 0.7 else None
         has_deed = rng.random() < 0.85
         donee = rng.random() < 0.3
         low, high = self.postal[code] if place else state.postal_range
         website = f"https://{handle}.{SCALE_DOMAIN}" if rng.random() < 0.5 else None
         row = {
             "slug": slug, "name": name, "name_folded": self.folded[name][1],
-            "legal_name": f"{name}, {demo.LEGAL_SUFFIXES[legal_form]}",
+            "legal_name": f"{name}, {fake.LEGAL_SUFFIXES[legal_form]}",
             "legal_form": legal_form,
-            "rfc": demo.make_rfc(rng, name, constituted) if rng.random() < 0.96 else None,
-            "cluni": (demo.make_cluni(rng, name, constituted, state.cluni_code if state else "15")
+            "rfc": fake.make_rfc(rng, name, constituted) if rng.random() < 0.96 else None,
+            "cluni": (fake.make_cluni(rng, name, constituted, state.cluni_code if state else "15")
                       if rng.random() < 0.6 else None),
             "constituted_on": constituted,
             "deed_number": str(rng.randint(800, 98000)) if has_deed else None,
@@ -151,9 +146,9 @@ class ScaleBuilder:
                                       if place and rng.random() < 0.5 else None),
             "municipality_code": code,
             "other_state": state.name if state else None,
-            "address": demo.make_address(rng),
+            "address": fake.make_address(rng),
             "postal_code": f"{rng.randint(low, high):05d}",
-            "phone": demo.make_phone(rng, self.prefixes[code] if place else state.phone_prefix),
+            "phone": fake.make_phone(rng, self.prefixes[code] if place else state.phone_prefix),
             "public_email": f"contacto@{handle}.{SCALE_DOMAIN}",
             "website": website,
             "social_links": ({"facebook": f"https://www.facebook.com/{handle.replace('-', '')}"}
@@ -172,14 +167,14 @@ class ScaleBuilder:
             served = [code, *rng.sample(near, rng.randint(0, min(2, len(near))))]
         else:
             served = rng.sample(state.serves, 1)
-        return row, areas, demo.pick_populations(rng, cause), served
+        return row, areas, fake.pick_populations(rng, cause), served
 
     def batch(self, size: int, now):
         homes = self.rng.choices(self.homes, cum_weights=self.cum_weights, k=size)
         return [self.row(place, now) for place in homes]
 
 
-def _insert_batch(built) -> None:
+def insert_batch(built) -> None:
     table = Organization.__table__
     ids = db.session.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True),
@@ -192,43 +187,3 @@ def _insert_batch(built) -> None:
     db.session.execute(insert(organization_activity), activities)
     db.session.execute(insert(organization_population), populations)
     db.session.execute(insert(organization_served_municipality), served)
-
-
-@click.command("seed-scale")
-@click.option("--orgs", type=click.IntRange(min=1), default=50_000, show_default=True,
-              help="Cuántas organizaciones crear.")
-@click.option("--seed", "seed_value", type=int, default=demo.SEED, show_default=True,
-              help="Semilla del generador: la misma semilla da los mismos datos.")
-@click.option("--append", is_flag=True,
-              help="Agregar aunque ya haya organizaciones de escala.")
-@click.option("--batch-size", type=click.IntRange(min=100), default=2000, show_default=True,
-              help="Filas por inserción.")
-def seed_scale(orgs: int, seed_value: int, append: bool, batch_size: int) -> None:
-    """Fill the registry with many fictional OSCs for benchmarks (bulk inserts)."""
-    started = time.perf_counter()
-    places = demo.places_from_catalogue()
-    if not places:
-        raise click.ClickException("No hay municipios: corre primero `flask catalog load`.")
-    existing = scale_rows_count()
-    if existing and not append:
-        raise click.ClickException(
-            f"Ya hay {existing} organizaciones de escala (correo en .{SCALE_DOMAIN}). "
-            "Usa --append para agregar más, o empieza con una base de datos vacía.")
-    taken = set(db.session.scalars(select(Organization.slug)))
-    builder = ScaleBuilder(random.Random(f"{seed_value}:{existing}"), places, existing + 1,
-                           taken)
-    now = utcnow()
-    with click.progressbar(length=orgs, label="Organizaciones") as bar:
-        done = 0
-        while done < orgs:
-            size = min(batch_size, orgs - done)
-            _insert_batch(builder.batch(size, now))
-            done += size
-            bar.update(size)
-    pagecache.bump("registry")
-    db.session.commit()
-    click.echo(f"{orgs} organizaciones de escala creadas en "
-               f"{time.perf_counter() - started:.1f} s ({existing + orgs} en total).")
-    if "search" in current_app.cli.commands:
-        click.echo("Reconstruye el índice de búsqueda: flask search reindex")
-

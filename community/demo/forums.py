@@ -17,8 +17,8 @@ Dates: each topic starts on a day of the past eight months and its replies follo
 next days; the services take that ``now`` and the notifications they create are moved back to
 the same moment (older ones read), so the notification badges show recent activity only.
 Everything comes from ``random.Random(SEED)``; a topic whose title exists in its category is
-skipped, so running it twice adds nothing. The live pushes and mails the services queue are
-dropped: nobody is connected to, or mailed about, demo data.
+skipped, so running it twice adds nothing. It all runs inside ``quiet()``: nobody is pushed
+live, or mailed, anything about demo data.
 """
 
 from __future__ import annotations
@@ -31,18 +31,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import event, select
 
 from community.accounts.models import User
-from community.core import aftercommit, notifications
+from community.core.aftercommit import quiet
 from community.core.models import AuditEntry, Municipality, Notification
 from community.core.timeutil import utcnow
+from community.demo import accounts
+from community.demo.accounts import CITIZEN_EMAIL, DEMO_DOMAIN, STAFF_EMAIL
+from community.demo.fake import km, places_from_catalogue
 from community.extensions import db
 from community.forums import moderation, services
 from community.forums.models import Category, Post, Topic
 from community.forums.notices import handle_of
-from community.profiles import demo as profiles_demo
 from community.profiles.models import Membership, Organization
 
 SEED = 2028
-DOMAIN = profiles_demo.DEMO_DOMAIN
 DAYS_BACK = 240
 RECENT_UNREAD_DAYS = 10  # notifications older than this are marked read
 
@@ -552,7 +553,7 @@ def _osc_admins() -> list[tuple[User, Organization]]:
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.role == "admin", Membership.status == "active",
                Organization.status == "validated", User.active.is_(True),
-               User.email_confirmed_at.is_not(None), User.email.like(f"%@{DOMAIN}"))
+               User.email_confirmed_at.is_not(None), User.email.like(f"%@{DEMO_DOMAIN}"))
         .order_by(Organization.slug)).all()
     seen: set[int] = set()
     pairs = []
@@ -566,26 +567,26 @@ def _osc_admins() -> list[tuple[User, Organization]]:
 def _by_region(osc: list[tuple[User, Organization]]) -> dict[str, list]:
     """Each OSC in the region of the nearest centre municipality (by the catalogue's
     coordinates), so every municipality of the state falls in exactly one region."""
-    places = {p.code: p for p in profiles_demo.places_from_catalogue()}
+    places = {p.code: p for p in places_from_catalogue()}
     regions: dict[str, list] = {slug: [] for slug in REGION_CENTRES}
     for pair in osc:
         place = places.get(pair[1].municipality_code)
         if place is None:
             continue  # an OSC from another state
         slug = min(REGION_CENTRES, key=lambda s: min(
-            profiles_demo._km(place, places[c]) for c in REGION_CENTRES[s]))
+            km(place, places[c]) for c in REGION_CENTRES[s]))
         regions[slug].append(pair)
     return regions
 
 
 def _cast() -> Cast:
-    staff = profiles_demo._demo_account(profiles_demo.STAFF_EMAIL)
-    citizen = profiles_demo._demo_account(profiles_demo.CITIZEN_EMAIL)
+    staff = accounts.demo_account(STAFF_EMAIL)
+    citizen = accounts.demo_account(CITIZEN_EMAIL)
     osc = _osc_admins()
     own = next((org for user, org in osc if user.id == citizen.id), None)
     osc = [pair for pair in osc if pair[0].id != citizen.id]
     persons = list(db.session.scalars(
-        select(User).where(User.email.like(f"asistente%@{DOMAIN}"), User.active.is_(True),
+        select(User).where(User.email.like(f"asistente%@{DEMO_DOMAIN}"), User.active.is_(True),
                            User.email_confirmed_at.is_not(None)).order_by(User.email)))
     places = dict(db.session.execute(select(Municipality.code, Municipality.name)).all())
     return Cast(staff=staff, citizen=(citizen, own), osc=osc, regions=_by_region(osc),
@@ -704,7 +705,7 @@ OSC_MENTION = " Les recomiendo escribirle a @{slug}, tienen experiencia en esto.
 class Clock:
     """Moves what the services stamp with the present (notifications, audit entries) back to
     the moment the demo act happened; notifications older than RECENT_UNREAD_DAYS are read,
-    and every demo notification counts as mailed, so no digest ever mails demo data.
+    and every demo notification counts as mailed, so no later digest mails demo data.
 
     The rows are caught as they join the session and stamped in memory: a query per post
     to find them would double the seeding time."""
@@ -729,16 +730,12 @@ class Clock:
 
     @contextmanager
     def watching(self, session):
-        """Catch new rows while seeding, and keep the services from building a mail per
-        notification (seconds of work for mails nobody will get)."""
-        saved = notifications._mail_each
-        notifications._mail_each = lambda recipients, created: None
+        """Catch new rows while seeding."""
         event.listen(session, "transient_to_pending", self.catch)
         try:
             yield self
         finally:
             event.remove(session, "transient_to_pending", self.catch)
-            notifications._mail_each = saved
 
 
 @dataclass
@@ -861,24 +858,16 @@ def _latest_activity(categories: dict[str, Category]) -> None:
             .order_by(Topic.last_posted_at.desc()).limit(1))
 
 
-def _drop_side_effects(session, before: int) -> None:
-    """Forget the live pushes, notification pushes and mails queued while seeding; keep any
-    other after-commit work (the search index sync) and what was queued before."""
-    callbacks = session.info.get(aftercommit._KEY)
-    if not callbacks:
-        return
-    quiet = ("community.forums.live", "community.core.notifications")
-    kept = callbacks[:before] + [
-        callback for callback in callbacks[before:]
-        if getattr(callback, "__module__", "") not in quiet
-        and not getattr(callback, "__qualname__", "").startswith("send_template.")]
-    session.info[aftercommit._KEY] = kept
-
-
 def seed() -> list[Topic]:
-    """Create the demo board and the topics that are missing; returns the new topics."""
+    """Create the demo board and the topics that are missing; returns the new topics.
+
+    Quiet: the replies, mentions and moderation push nothing live and mail nobody."""
+    with quiet():
+        return _seed()
+
+
+def _seed() -> list[Topic]:
     session = db.session()
-    before = len(session.info.get(aftercommit._KEY, []))
     categories = _categories()
     existing = set(db.session.execute(select(Category.slug, Topic.title).join(
         Topic, Topic.category_id == Category.id)).all())
@@ -893,6 +882,5 @@ def seed() -> list[Topic]:
         if created:
             writer.moderation_queue(created, random.Random(SEED + 1))
             _latest_activity(categories)
-    _drop_side_effects(session, before)
     db.session.flush()
     return created

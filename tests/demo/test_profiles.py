@@ -1,4 +1,4 @@
-"""The demo registry (``seed-demo``) and the benchmark data set (``seed-scale``)."""
+"""The demo registry (``seed-demo``): realistic, consistent with the rules, idempotent."""
 
 import random
 from collections import Counter
@@ -6,20 +6,19 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from community.accounts import demo as accounts_demo
 from community.accounts.models import User
 from community.accounts.services import find_by_email
-from community.core.text import fold
 from community.core.timeutil import utcnow
-from community.profiles import demo, queries, services
+from community.demo import accounts as accounts_demo
+from community.demo import fake
+from community.demo import profiles as demo
+from community.profiles import services
 from community.profiles import validators as v
-from community.profiles.cli import SCALE_DOMAIN
 from community.profiles.models import (
     ChangeRequest,
     Membership,
     Organization,
     ProfileRevision,
-    organization_activity,
 )
 
 BIG_FOUR = {"15033", "15058", "15106", "15057"}  # Ecatepec, Nezahualcóyotl, Toluca, Naucalpan
@@ -72,7 +71,7 @@ def test_demo_registry_is_realistic_and_idempotent(app, db, outbox):
     for org in with_rfc:
         assert v.clean_rfc(org.rfc) == org.rfc
         assert org.rfc[3:9] == org.constituted_on.strftime("%y%m%d")
-        assert org.rfc[:3] == demo.rfc_letters(org.name)
+        assert org.rfc[:3] == fake.rfc_letters(org.name)
     for org in with_cluni:
         assert v.clean_cluni(org.cluni) == org.cluni
     assert len({o.rfc for o in with_rfc}) == len(with_rfc)
@@ -91,8 +90,8 @@ def test_demo_registry_is_realistic_and_idempotent(app, db, outbox):
     assert all(o.sat_donee_since for o in donees)
 
     # People: one admin each, the demo citizen in Nezahualcóyotl, work for the staff queue.
-    citizen = find_by_email(demo.CITIZEN_EMAIL)
-    staff = find_by_email(demo.STAFF_EMAIL)
+    citizen = find_by_email(accounts_demo.CITIZEN_EMAIL)
+    staff = find_by_email(accounts_demo.STAFF_EMAIL)
     administered = [o for o in orgs if services.is_org_admin(citizen, o)]
     assert len(administered) == 1
     assert administered[0].municipality_code == "15058"
@@ -102,7 +101,7 @@ def test_demo_registry_is_realistic_and_idempotent(app, db, outbox):
     assert len(member_of) == 1
     other = next(o for o in orgs if o not in administered)
     (admin,) = services.admins_of(other)
-    assert admin.email == f"admin.{other.slug[:57].rstrip('-')}@{demo.DEMO_DOMAIN}"
+    assert admin.email == f"admin.{other.slug[:57].rstrip('-')}@{accounts_demo.DEMO_DOMAIN}"
     assert admin.email_confirmed and admin.role == "citizen"
     assert admin.check_password(accounts_demo.DEMO_PASSWORD)
     pending, requests = services.validation_queue(staff)
@@ -126,7 +125,7 @@ def test_demo_registry_is_realistic_and_idempotent(app, db, outbox):
 
 
 def test_demo_specs_are_deterministic(app, db):
-    places = demo.places_from_catalogue()
+    places = fake.places_from_catalogue()
     first = demo.build_specs(random.Random(demo.SEED), places)
     second = demo.build_specs(random.Random(demo.SEED), places)
     assert [(s.slug, s.raw, s.status) for s in first] == [
@@ -145,41 +144,8 @@ def test_demo_profile_pages_render(app, db, client):
 
 
 def test_rfc_letters_follow_the_sat_rule():
-    assert demo.rfc_letters("Red de Mujeres de Toluca") == "RMT"
-    assert demo.rfc_letters("Patitas de Zumpango") == "PZU"
-    assert demo.rfc_letters("Iniciativa") == "INI"
-    assert demo.rfc_letters("Fundación Años Dorados, A.C.") == "FAD"
-    assert demo.rfc_letters("Red de Mujeres, I.A.P.") == "RMU"
-
-
-def test_seed_scale_bulk_inserts_and_directory_works(runner, db):
-    result = runner.invoke(args=["seed-scale", "--orgs", "500", "--seed", "7",
-                                 "--batch-size", "200"])
-    assert result.exit_code == 0, result.output
-    assert "500 organizaciones" in result.output
-    orgs = list(db.session.scalars(select(Organization)))
-    assert len(orgs) == 500
-    assert all(o.public_email.endswith(f".{SCALE_DOMAIN}") for o in orgs)
-    assert all(o.name_folded == fold(o.name) for o in orgs)
-    assert all(v.clean_rfc(o.rfc) == o.rfc for o in orgs if o.rfc)
-    assert all(v.clean_cluni(o.cluni) == o.cluni for o in orgs if o.cluni)
-    statuses = Counter(o.status for o in orgs)
-    assert statuses["validated"] >= 0.9 * len(orgs)
-    assert db.session.scalar(select(func.count(func.distinct(
-        organization_activity.c.organization_id)))) == 500
-    assert all(o.mission_html.startswith("<p>") for o in orgs)
-
-    counts = Counter(o.municipality_code for o in orgs if o.status == "validated")
-    code = counts.most_common(1)[0][0]
-    page = queries.directory(queries.DirectoryFilters(municipality=code))
-    assert page.total == counts[code] and page.items
-    word = fold(page.items[0].name).split()[-1]
-    found = queries.directory(queries.DirectoryFilters(q=word))
-    assert found.total >= 1
-
-    again = runner.invoke(args=["seed-scale", "--orgs", "10"])
-    assert again.exit_code != 0 and "--append" in again.output
-    assert _count(db, Organization) == 500
-    more = runner.invoke(args=["seed-scale", "--orgs", "100", "--append"])
-    assert more.exit_code == 0, more.output
-    assert _count(db, Organization) == 600
+    assert fake.rfc_letters("Red de Mujeres de Toluca") == "RMT"
+    assert fake.rfc_letters("Patitas de Zumpango") == "PZU"
+    assert fake.rfc_letters("Iniciativa") == "INI"
+    assert fake.rfc_letters("Fundación Años Dorados, A.C.") == "FAD"
+    assert fake.rfc_letters("Red de Mujeres, I.A.P.") == "RMU"

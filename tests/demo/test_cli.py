@@ -1,0 +1,39 @@
+"""``flask seed-demo``: the whole demo in dependency order, idempotent, quiet (nobody is mailed
+about demo data), and the documented accounts sign in."""
+
+from sqlalchemy import func, select
+
+from community.accounts.models import User
+from community.core.aftercommit import is_quiet
+from community.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from community.demo.cli import DEMO_SEEDERS
+from community.events.models import Event, Registration
+from community.forums.models import Post
+from community.profiles.models import Organization
+from tests.conftest import sign_in
+
+MODELS = (User, Organization, Event, Registration, Post)
+
+
+def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox):
+    counts = []
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
+            f"Datos de demostración: {name} listo."
+            for name in ("accounts", "profiles", "events", "forums")]
+        counts.append([db.session.scalar(select(func.count()).select_from(model))
+                       for model in MODELS])
+    assert counts[0] == counts[1] and all(counts[0])
+    assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums")
+    assert not is_quiet()  # quiet ends with the command
+
+    # Validations, registrations, replies, mentions: nothing was queued for anyone.
+    assert outbox == []
+
+    emails = set(db.session.scalars(select(User.email)))
+    assert {email for email, *_ in DEMO_ACCOUNTS} <= emails
+    roles = {role for _, _, role, _ in DEMO_ACCOUNTS}
+    assert roles == {"citizen", "staff", "admin"}
+    assert sign_in(client, DEMO_ACCOUNTS[0][0], DEMO_PASSWORD).status_code == 302
