@@ -18,6 +18,26 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def hash_password(password: str) -> str:
+    """A new hash with the configured method (the slow part of signing up)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def check_password_of_nobody(password: str) -> bool:
+    """The work of checking a password, for an address without an account: a sign-in with an
+    unknown address then takes as long as one with a wrong password. Always False."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    dummy = _DUMMY_HASHES.get(method)
+    if dummy is None:
+        dummy = _DUMMY_HASHES.setdefault(method, hash_password(secrets.token_urlsafe(16)))
+    check_password_hash(dummy, password)
+    return False
+
+
 class User(UserMixin, db.Model):
     """An account. ``session_token`` is what the session cookie names, not the primary key:
     changing it (on a password change) ends every session and remember cookie at once."""
@@ -71,8 +91,7 @@ class User(UserMixin, db.Model):
         return self.email_confirmed_at is not None
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
         self.password_changed_at = utcnow()
         self.session_token = new_session_token()
 

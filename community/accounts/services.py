@@ -14,7 +14,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.accounts import tokens
-from community.accounts.models import User, new_session_token
+from community.accounts.models import (
+    User,
+    check_password_of_nobody,
+    hash_password,
+    new_session_token,
+)
 from community.accounts.passwords import password_problem
 from community.core import audit
 from community.core.catalog import OTHER_STATE, is_municipality
@@ -80,6 +85,8 @@ def sign_up(data: SignUp) -> User | None:
     municipality = _municipality_code(data.municipality)
     existing = find_by_email(email)
     if existing is not None:
+        # The same hashing work as a new account, so the answer's timing says nothing either.
+        hash_password(data.password)
         _send_already_registered(existing)
         return None
     user = User(name=name, email=email, role="citizen", municipality_code=municipality,
@@ -131,9 +138,14 @@ def confirm_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str, ip: str | None = None) -> User:
-    """The user for these credentials; one message for every failure so none leaks."""
+    """The user for these credentials; one message for every failure so none leaks, and one
+    password check for every attempt (an unknown address is checked against a stand-in), so
+    the time taken does not tell whether the address has an account."""
     user = find_by_email((email or "").strip())
-    password_ok = user is not None and user.check_password(password or "")
+    if user is None:
+        password_ok = check_password_of_nobody(password or "")
+    else:
+        password_ok = user.check_password(password or "")
     if not password_ok or not user.is_active:
         audit.record("auth.sign_in_failed", actor=user, target=user, ip=ip,
                      email=(email or "")[:254])
