@@ -2,11 +2,11 @@
 
 The demo registry (``community.demo.profiles``) goes through the services, one OSC at a
 time, with revisions, audit entries and admins. That is right for 300 OSCs and far too slow
-for 50,000, so this command writes the rows directly with SQLAlchemy Core ``insert()`` in
-batches: organizations, their activity areas, populations and served municipalities. No
-users, memberships, revisions or audit entries: benchmark rows, not people's history.
+for 50,000, so this writes the rows directly with SQLAlchemy Core ``insert()`` in batches:
+organizations, their activity areas, populations and served municipalities. No users,
+memberships, revisions or audit entries: benchmark rows, not people's history.
 
-The values come from the same pieces as the demo (names, missions, RFCs with their check
+Each OSC is made by the same ``fake_osc`` as the demo's (names, missions, RFCs with their check
 digit, CLUNIs, addresses, phones), spread over the 125 municipalities by population; about
 95% are validated, and the yearly confirmations are spread over 15 months, so some are stale.
 Every row has a public e-mail under ``.escala.example``: that is how the command recognises
@@ -25,6 +25,7 @@ from community.core.sanitize import render_markdown
 from community.core.text import fold, slugify
 from community.demo import fake
 from community.extensions import db
+from community.profiles import validators as v
 from community.profiles.models import (
     Organization,
     organization_activity,
@@ -44,6 +45,10 @@ def scale_rows_count() -> int:
         Organization.public_email.like(SCALE_EMAIL_LIKE)))
 
 
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 class ScaleBuilder:
     """Makes organization rows and their link rows, numbering slugs from ``start``."""
 
@@ -56,19 +61,11 @@ class ScaleBuilder:
         weights = [w / total * (1 - OTHER_STATE_SHARE) for w in weights] + [OTHER_STATE_SHARE]
         self.cum_weights = [sum(weights[:i + 1]) for i in range(len(weights))]
         self.near = fake.neighbours(places)
-        self.prefixes = {p.code: fake.phone_prefix(p) for p in places}
-        self.postal = {p.code: fake.postal_range(p) for p in places}
         self.state_weights = [s.weight for s in fake.OTHER_STATES]
-        self.cause_weights: dict[str | None, list[float]] = {}
         self.number = start
         self.taken = taken_slugs
         self.html: dict[str, str] = {}  # Markdown rendered once per distinct text
         self.folded: dict[str, tuple[str, str]] = {}  # name -> (slug base, name_folded)
-
-    def _cause(self, code: str | None) -> fake.Cause:
-        if code not in self.cause_weights:
-            self.cause_weights[code] = fake.cause_weights(code)
-        return self.rng.choices(fake.CAUSES, weights=self.cause_weights[code])[0]
 
     def _render(self, text: str | None) -> str | None:
         if text is None:
@@ -76,6 +73,9 @@ class ScaleBuilder:
         if text not in self.html:
             self.html[text] = str(render_markdown(text))
         return self.html[text]
+
+    def _handle(self, name: str) -> str:
+        return f"{fake.handle_for(name)}-{self.number}"
 
     def _slug(self, name: str) -> str:
         if name not in self.folded:
@@ -86,6 +86,7 @@ class ScaleBuilder:
             self.number += 1
             slug = f"{base}-{self.number}"
         self.taken.add(slug)
+        self.number += 1
         return slug
 
     def _status(self, now):
@@ -108,51 +109,34 @@ class ScaleBuilder:
         return status, reason, validated, confirmed, created, confirmed
 
     def row(self, place, now) -> tuple[dict, list[str], list[str], list[str]]:
+        """One OSC's row from ``fake_osc`` (what its admin would type, as the services would
+        store it) and its activity, population and served-municipality codes."""
         rng = self.rng
-        code = place.code if place else None
         state = None if place else rng.choices(fake.OTHER_STATES, self.state_weights)[0]
-        place_name = place.short if place else rng.choice(state.places)
-        cause = self._cause(code)
-        name = fake.make_name(rng, cause, place_name, code)
+        osc = fake.fake_osc(rng, place, state, near=self.near, handle=self._handle,
+                            varied_mission=False)
+        fields = osc.fields
+        name = fields["name"]
         slug = self._slug(name)
-        handle = f"{fake.handle_for(name)}-{self.number}"
-        self.number += 1
-        areas = fake.pick_areas(rng, cause)
-        legal_form = fake.pick_legal_form(rng, areas)
-        constituted = fake.constitution_date(rng)
         status, reason, validated, confirmed, created, updated = self._status(now)
-        mission = fake.make_mission(rng, cause, None, None)
-        social_object = fake.social_object(cause) if rng.random() < 0.7 else None
-        has_deed = rng.random() < 0.85
-        donee = rng.random() < 0.3
-        low, high = self.postal[code] if place else state.postal_range
-        website = f"https://{handle}.{SCALE_DOMAIN}" if rng.random() < 0.5 else None
+        mission, social_object = fields["mission"], fields.get("social_object")
         row = {
             "slug": slug, "name": name, "name_folded": self.folded[name][1],
-            "legal_name": f"{name}, {fake.LEGAL_SUFFIXES[legal_form]}",
-            "legal_form": legal_form,
-            "rfc": fake.make_rfc(rng, name, constituted) if rng.random() < 0.96 else None,
-            "cluni": (fake.make_cluni(rng, name, constituted, state.cluni_code if state else "15")
-                      if rng.random() < 0.6 else None),
-            "constituted_on": constituted,
-            "deed_number": str(rng.randint(800, 98000)) if has_deed else None,
-            "deed_notary": f"Notaría Pública núm. {rng.randint(1, 190)}" if has_deed else None,
-            "deed_place": ((place.name + ", Estado de México") if place else state.name)
-            if has_deed else None,
-            "sat_donee": donee,
-            "sat_donee_since": (max(constituted, date(2005, 1, 1))
-                                + timedelta(days=rng.randint(200, 3000))) if donee else None,
-            "social_registry_folio": (f"RSE/{rng.randint(2012, 2025)}/{rng.randint(1, 99999):05d}"
-                                      if place and rng.random() < 0.5 else None),
-            "municipality_code": code,
+            "legal_name": fields["legal_name"], "legal_form": fields["legal_form"],
+            "rfc": fields.get("rfc"), "cluni": fields.get("cluni"),
+            "constituted_on": _date(fields["constituted_on"]),
+            "deed_number": fields.get("deed_number"), "deed_notary": fields.get("deed_notary"),
+            "deed_place": fields.get("deed_place"),
+            "sat_donee": fields.get("sat_donee", False),
+            "sat_donee_since": _date(fields.get("sat_donee_since")),
+            "social_registry_folio": fields.get("social_registry_folio"),
+            "municipality_code": place.code if place else None,
             "other_state": state.name if state else None,
-            "address": fake.make_address(rng),
-            "postal_code": f"{rng.randint(low, high):05d}",
-            "phone": fake.make_phone(rng, self.prefixes[code] if place else state.phone_prefix),
-            "public_email": f"contacto@{handle}.{SCALE_DOMAIN}",
-            "website": website,
-            "social_links": ({"facebook": f"https://www.facebook.com/{handle.replace('-', '')}"}
-                             if rng.random() < 0.6 else {}),
+            "address": fields.get("address"), "postal_code": fields.get("postal_code"),
+            "phone": fields.get("phone"),
+            "public_email": f"contacto@{osc.handle}.{SCALE_DOMAIN}",
+            "website": fields.get("website"),
+            "social_links": v.clean_social_links(fields["social_links"]),
             "mission": mission, "mission_html": self._render(mission),
             "social_object": social_object, "social_object_html": self._render(social_object),
             "logo_file": None,
@@ -160,14 +144,8 @@ class ScaleBuilder:
             "validated_at": validated, "confirmed_at": confirmed, "reminded_for": None,
             "created_at": created, "updated_at": updated,
         }
-        if row["sat_donee_since"] and row["sat_donee_since"] > now.date():
-            row["sat_donee_since"] = now.date()
-        if place:
-            near = self.near[code]
-            served = [code, *rng.sample(near, rng.randint(0, min(2, len(near))))]
-        else:
-            served = rng.sample(state.serves, 1)
-        return row, areas, fake.pick_populations(rng, cause), served
+        return (row, fields["activities"], fields["populations"],
+                fields["served_municipalities"])
 
     def batch(self, size: int, now):
         homes = self.rng.choices(self.homes, cum_weights=self.cum_weights, k=size)
