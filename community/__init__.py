@@ -62,7 +62,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from community.accounts.models import User
+    from community.accounts.services import user_for_session
 
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -71,9 +71,9 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        user = db.session.scalar(db.select(User).where(User.session_token == session_token))
-        return user if user is not None and user.is_active else None
+    def load_user(session_id: str):
+        """The cookies name the account's token and one device session (accounts.models)."""
+        return user_for_session(session_id)
 
 
 def select_locale() -> str:

@@ -111,8 +111,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
+    # Per client address, every try.
     RATELIMIT_SIGNIN = "10 per minute"
+    # Per account and client network (/24, /64), failed tries only: a stranger elsewhere
+    # cannot use up the tries of the person's own network.
     RATELIMIT_SIGNIN_ACCOUNT = "5 per minute"
+    # Per account, failed tries from every network it never signed in from, together.
+    RATELIMIT_SIGNIN_ACCOUNT_NEW_NETWORKS = "20 per hour"
     RATELIMIT_SIGNUP = "5 per hour"
     RATELIMIT_RESET = "5 per hour"
     # Per account: each registration mails a confirmation (a congress hall shares one address).

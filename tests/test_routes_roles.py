@@ -41,6 +41,8 @@ ROUTES = {
     "accounts.resend_confirmation": ("POST", "/cuenta/confirmar", expect(LOGIN, 302, 302, 302)),
     "accounts.sign_in": ("GET", "/cuenta/entrar", expect(200, AWAY, AWAY, AWAY)),
     "accounts.sign_out": ("POST", "/cuenta/salir", dict.fromkeys(ROLES, 302)),
+    "accounts.sign_out_everywhere": ("POST", "/cuenta/salir/todas",
+                                     expect(LOGIN, 302, 302, 302)),
     "accounts.forgot_password": ("GET", "/cuenta/recuperar", EVERYONE_200),
     "accounts.reset_password": ("GET", "/cuenta/restablecer/forged", dict.fromkeys(ROLES, 400)),
     "accounts.settings": ("GET", "/cuenta", SIGNED_IN_200),

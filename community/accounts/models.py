@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,8 +39,10 @@ def check_password_of_nobody(password: str) -> bool:
 
 
 class User(UserMixin, db.Model):
-    """An account. ``session_token`` is what the session cookie names, not the primary key:
-    changing it (on a password change) ends every session and remember cookie at once."""
+    """An account. The session and remember cookies name ``session_token`` and the key of one
+    :class:`UserSession` (one device), never the primary key: ending that session signs out
+    that device only; changing ``session_token`` (a password change or reset, "sign out
+    everywhere", a suspension) ends every session and remember cookie at once."""
 
     __tablename__ = "user_account"
 
@@ -66,8 +68,15 @@ class User(UserMixin, db.Model):
 
     municipality = db.relationship("Municipality", lazy="joined")
 
+    # The key of the device session this request runs in (not a column): set by
+    # accounts.services when a session starts or a cookie is read.
+    device_key = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """What the cookies carry: the account's token and this device's session key."""
+        if self.device_key is None:
+            return self.session_token  # names no session: signs nobody in
+        return f"{self.session_token}:{self.device_key}"
 
     @property
     def is_active(self) -> bool:
@@ -100,3 +109,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One device where a person signed in. The cookie holds its key; the table holds only
+    the key's SHA-256, so a copy of the database opens no session. Signing out on that device
+    ends it (``ended_at``); it also ends on its own at ``expires_at``. Rows outlive their end
+    for a while: the networks a person signed in from are how the sign-in limit tells their
+    usual places from a stranger's (accounts.services.known_network)."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_network", "user_id", "network"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    network: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

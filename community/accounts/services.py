@@ -4,6 +4,8 @@ Every function takes the acting user (or the data a person typed) and raises
 ``ValidationError`` / ``PermissionDenied``; the caller commits.
 """
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -11,11 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from community.accounts import tokens
 from community.accounts.models import (
     User,
+    UserSession,
     check_password_of_nobody,
     hash_password,
     new_session_token,
@@ -25,6 +28,7 @@ from community.core import audit
 from community.core.catalog import OTHER_STATE, is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.mail import send_template
+from community.core.network import network_of
 from community.core.permissions import ROLES, has_role, require_admin, require_staff
 from community.core.timeutil import LOCAL_TZ, utcnow
 from community.core.urls import external_url
@@ -33,6 +37,9 @@ from community.extensions import db
 SIGN_IN_FAILED = _l("El correo o la contraseña no son correctos.")
 SUSPENSION_DAYS_MAX = 365
 SUSPENSION_REASON_MAX = 500
+# How long the row of an ended or expired session is kept: the networks a person signed in
+# from during this time are "theirs" for the sign-in limit.
+SESSION_HISTORY = timedelta(days=90)
 
 
 @dataclass
@@ -165,8 +172,77 @@ def _sign_in_refusal(user: User | None, password_ok: bool):
               reason=user.suspension_reason or "")
 
 
-def record_sign_out(user: User, ip: str | None = None) -> None:
+# --- device sessions ------------------------------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(user: User, ip: str | None = None, now: datetime | None = None) -> str:
+    """Open a session for this device; ``user.get_id()`` names it from now on (what
+    ``login_user`` puts in the cookies). Returns its key."""
+    now = now or utcnow()
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id, UserSession.expires_at < now - SESSION_HISTORY))
+    key = secrets.token_urlsafe(24)
+    db.session.add(UserSession(
+        user_id=user.id, key_hash=_key_hash(key), network=network_of(ip), created_at=now,
+        expires_at=now + current_app.config["REMEMBER_COOKIE_DURATION"]))
+    db.session.flush()
+    user.device_key = key
+    return key
+
+
+def user_for_session(session_id: str | None, now: datetime | None = None) -> User | None:
+    """The person a cookie names, while its device session is open; None otherwise (signed
+    out there or everywhere, expired, suspended, or a cookie from before sessions had keys)."""
+    token, _sep, key = (session_id or "").partition(":")
+    if not token or not key:
+        return None
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            User.session_token == token, UserSession.key_hash == _key_hash(key),
+            UserSession.ended_at.is_(None), UserSession.expires_at > (now or utcnow())))
+    if user is None or not user.is_active:
+        return None
+    user.device_key = key
+    return user
+
+
+def end_session(user: User, ip: str | None = None) -> None:
+    """Sign out this device: its cookies, wherever copies of them are, open nothing again.
+    The person's other devices stay signed in."""
+    if user.device_key:
+        db.session.execute(update(UserSession).where(
+            UserSession.user_id == user.id, UserSession.key_hash == _key_hash(user.device_key),
+            UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
     audit.record("auth.sign_out", actor=user, target=user, ip=ip)
+
+
+def _end_all_sessions(user: User) -> None:
+    """Every session and remember cookie of the person ends (a new token, every row ended)."""
+    user.session_token = new_session_token()
+    db.session.execute(update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)).values(
+        ended_at=utcnow()))
+
+
+def sign_out_everywhere(user: User, ip: str | None = None) -> None:
+    """"Cerrar sesión en todos los dispositivos": this one included."""
+    _end_all_sessions(user)
+    audit.record("auth.sign_out_everywhere", actor=user, target=user, ip=ip)
+
+
+def known_network(email: str, ip: str | None, now: datetime | None = None) -> bool:
+    """Whether the account of ``email`` signed in from the network of ``ip`` lately: the
+    sign-in limit for strangers never locks a person out of their usual places."""
+    found = db.session.scalar(
+        select(UserSession.id).join(User, User.id == UserSession.user_id).where(
+            func.lower(User.email) == (email or "").strip().lower(),
+            UserSession.network == network_of(ip),
+            UserSession.expires_at > (now or utcnow()) - SESSION_HISTORY).limit(1))
+    return found is not None
 
 
 def request_password_reset(email: str) -> None:
@@ -196,6 +272,7 @@ def reset_password(token: str, new_password: str, ip: str | None = None) -> User
     user = user_for_reset(token)
     _check_password("password", new_password, user.email, user.name)
     user.set_password(new_password)
+    _end_all_sessions(user)
     # Opening the link proves the person reads this mailbox.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     audit.record("auth.password_reset", actor=user, target=user, ip=ip)
@@ -213,6 +290,7 @@ def change_password(user: User, current_password: str, new_password: str,
     _require_current_password(user, current_password)
     _check_password("new_password", new_password, user.email, user.name)
     user.set_password(new_password)
+    _end_all_sessions(user)
     audit.record("auth.password_changed", actor=user, target=user, ip=ip)
 
 
@@ -275,7 +353,7 @@ def set_active(actor: User, user: User, active: bool, ip: str | None = None) -> 
         return
     user.active = active
     if not active:
-        user.session_token = new_session_token()
+        _end_all_sessions(user)
     audit.record("account.activated" if active else "account.deactivated", actor=actor,
                  target=user, ip=ip)
 
@@ -340,7 +418,7 @@ def suspend_for(actor: User, user: User, reason, days=None, until=None,
         raise ValidationError(errors)
     user.suspended_until = end
     user.suspension_reason = text
-    user.session_token = new_session_token()
+    _end_all_sessions(user)
     audit.record("account.suspended", actor=actor, target=user, ip=ip,
                  until=end.isoformat(timespec="minutes"), reason=text)
     return end

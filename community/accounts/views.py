@@ -19,18 +19,38 @@ from community.accounts.forms import (
 )
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.network import network_of
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
 
 
+def _typed_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
 def _account_key(prefix: str):
     """Limit by the address typed, so one account cannot be hammered from many addresses."""
-    return lambda: f"{prefix}:" + (request.form.get("email") or "").strip().lower()
+    return lambda: f"{prefix}:" + _typed_email()
 
 
 def _limit(name: str):
     return lambda: current_app.config[name]
+
+
+# Sign-in, per account: failed tries count, from each network apart (someone elsewhere cannot
+# use up the tries of the person's own network), and all the networks this account has never
+# signed in from share one more budget (so guessing from many addresses stays slow).
+def _account_network_key() -> str:
+    return f"signin:{_typed_email()}:{network_of(client_ip())}"
+
+
+def _refused(response) -> bool:
+    return response.status_code == 422
+
+
+def _from_a_known_network() -> bool:
+    return request.method != "POST" or services.known_network(_typed_email(), client_ip())
 
 
 @bp.route("/cuenta/registro", methods=["GET", "POST"])
@@ -89,7 +109,10 @@ def resend_confirmation():
 @bp.route("/cuenta/entrar", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"],
-               key_func=_account_key("signin"))
+               key_func=_account_network_key, deduct_when=_refused)
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT_NEW_NETWORKS"), methods=["POST"],
+               key_func=_account_key("signin-new-networks"), deduct_when=_refused,
+               exempt_when=_from_a_known_network)
 def sign_in():
     form = SignInForm()
     if request.method == "GET":
@@ -103,6 +126,7 @@ def sign_in():
             db.session.commit()  # keep the audit entry of the failed attempt
             attach_errors(form, error)
         else:
+            services.start_session(user, ip=client_ip())
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Hola, %(name)s.", name=user.name), "success")
@@ -112,11 +136,23 @@ def sign_in():
 
 @bp.route("/cuenta/salir", methods=["POST"])
 def sign_out():
+    """This device only: its session ends, so a copy of its cookies opens nothing either."""
     if current_user.is_authenticated:
-        services.record_sign_out(current_user, ip=client_ip())
+        services.end_session(current_user, ip=client_ip())
         db.session.commit()
         logout_user()
         flash(_("Cerraste tu sesión."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/cuenta/salir/todas", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """Every device of the person, this one included (CSRF is checked for every POST)."""
+    services.sign_out_everywhere(current_user, ip=client_ip())
+    db.session.commit()
+    logout_user()
+    flash(_("Cerraste tu sesión en todos tus dispositivos."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -176,9 +212,11 @@ def change_password():
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            # Every session ended with the old password: this device gets a new one.
+            user = current_user._get_current_object()
+            services.start_session(user, ip=client_ip())
             db.session.commit()
-            # The session token changed: sign this device in again with the new one.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash(_("Cambiaste tu contraseña. Se cerraron tus otras sesiones."), "success")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/settings.html", form, form_name="password_form",

@@ -366,7 +366,8 @@ def _chosen_organization(value: str | None) -> Organization | None:
 
 
 def _per_account() -> str:
-    return f"event-registration:{current_user.get_id()}"
+    # The account's id: get_id() names one device session, and the limit is per person.
+    return f"event-registration:{getattr(current_user, 'id', None)}"
 
 
 # One allowance for registering and cancelling (each mails the person); staff clearing a
