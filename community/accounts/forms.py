@@ -69,6 +69,10 @@ class ResendConfirmationForm(FlaskForm):
     pass
 
 
+class ConfirmLinkForm(FlaskForm):
+    """The button of a mailed confirmation link's page (the CSRF token only)."""
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=[("citizen", _l("Persona ciudadana")),
                                            ("staff", _l("Personal")),

@@ -133,12 +133,19 @@ def _user_from_token(purpose: str, token: str, max_age: int) -> tuple[User, dict
     return user, payload
 
 
-def confirm_email(token: str) -> User:
+def user_to_confirm(token: str) -> User:
+    """The account a confirmation link is for, changing nothing (the link's page, on GET:
+    mail scanners open links, and only the person's button press confirms)."""
     user, payload = _user_from_token(
         tokens.CONFIRM, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
     )
     if payload.get("email") != user.email:
         raise ValidationError({"token": _l("El enlace no es válido o ya venció. Pide uno nuevo.")})
+    return user
+
+
+def confirm_email(token: str) -> User:
+    user = user_to_confirm(token)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     return user
@@ -308,13 +315,19 @@ def request_email_change(user: User, current_password: str, new_email: str) -> s
     return email
 
 
-def confirm_email_change(token: str, ip: str | None = None) -> User:
+def email_change_of(token: str) -> tuple[User, str]:
+    """The account and the new address of an email-change link, changing nothing."""
     user, payload = _user_from_token(
         tokens.CHANGE_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
     )
     new_email = payload.get("email", "")
     if find_by_email(new_email) not in (None, user):
         raise ValidationError({"token": _l("Ese correo ya pertenece a otra cuenta.")})
+    return user, new_email
+
+
+def confirm_email_change(token: str, ip: str | None = None) -> User:
+    user, new_email = email_change_of(token)
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()

@@ -10,6 +10,7 @@ from community.accounts.forms import (
     ActiveForm,
     ChangeEmailForm,
     ChangePasswordForm,
+    ConfirmLinkForm,
     ForgotPasswordForm,
     ResendConfirmationForm,
     ResetPasswordForm,
@@ -80,12 +81,19 @@ def check_email():
     return render_template("accounts/check_email.html", to=request.args.get("to", "")[:254])
 
 
-@bp.route("/cuenta/confirmar/<token>")
+@bp.route("/cuenta/confirmar/<token>", methods=["GET", "POST"])
 def confirm_email(token):
+    """The mailed link opens a page; its button (a POST) confirms. A GET changes nothing, so
+    a mail scanner or a link preview that opens the link confirms nobody."""
     try:
-        user = services.confirm_email(token)
+        user = services.user_to_confirm(token)
     except ValidationError as error:
         return render_template("accounts/bad_link.html", message=error.errors["token"]), 400
+    form = ConfirmLinkForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/confirm_link.html", form=form, email=user.email,
+                               confirmed=user.email_confirmed, change=False)
+    services.confirm_email(token)
     db.session.commit()
     flash(_("Tu correo quedó confirmado. ¡Bienvenida, bienvenido!"), "success")
     if current_user.is_authenticated and current_user.id == user.id:
@@ -242,12 +250,18 @@ def change_email():
                        password_form=ChangePasswordForm(), resend_form=ResendConfirmationForm())
 
 
-@bp.route("/cuenta/correo/<token>")
+@bp.route("/cuenta/correo/<token>", methods=["GET", "POST"])
 def confirm_email_change(token):
+    """Like the confirmation link: a page on GET, the change on the button's POST."""
     try:
-        services.confirm_email_change(token, ip=client_ip())
+        user, new_email = services.email_change_of(token)
     except ValidationError as error:
         return render_template("accounts/bad_link.html", message=error.errors["token"]), 400
+    form = ConfirmLinkForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/confirm_link.html", form=form, email=new_email,
+                               confirmed=user.email == new_email, change=True)
+    services.confirm_email_change(token, ip=client_ip())
     db.session.commit()
     flash(_("Tu correo quedó actualizado."), "success")
     return redirect(url_for("accounts.settings"))

@@ -1,9 +1,11 @@
 """Account pages through HTTP: what a browser sees, status codes, cookies, limits."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
+from community.accounts.services import find_by_email
 from tests.conftest import PASSWORD, csrf_token, post_form, sign_in
 
 
@@ -12,7 +14,7 @@ def _link(message, path):
 
 
 def _relative(url):
-    return url.split("localhost", 1)[-1]
+    return urlsplit(url).path
 
 
 def test_round_trip_sign_up_confirm_sign_in_out_reset(client, outbox):
@@ -24,7 +26,8 @@ def test_round_trip_sign_up_confirm_sign_in_out_reset(client, outbox):
     assert "revisa-tu-correo" in response.headers["Location"]
 
     confirm = _relative(_link(outbox[-1], "/cuenta/confirmar/"))
-    response = client.get(confirm, follow_redirects=True)
+    assert "Confirmar mi correo" in client.get(confirm).get_data(as_text=True)
+    response = post_form(client, confirm, page=confirm, follow_redirects=True)
     assert "Tu correo quedó confirmado" in response.get_data(as_text=True)
 
     response = sign_in(client, "rosa@ejemplo.mx")
@@ -167,7 +170,10 @@ def test_change_email_round_trip(client, signed_in, outbox):
     post_form(client, "/cuenta/correo",
               {"current_password": PASSWORD, "new_email": "nuevo@ejemplo.mx"}, page="/cuenta")
     link = _relative(_link(outbox[-1], "/cuenta/correo/"))
-    assert client.get(link).status_code == 302
+    page = client.get(link)
+    assert page.status_code == 200 and "nuevo@ejemplo.mx" in page.get_data(as_text=True)
+    assert user.email != "nuevo@ejemplo.mx"  # opening the link changes nothing
+    assert post_form(client, link, page=link).status_code == 302
     assert user.email == "nuevo@ejemplo.mx"
 
 
@@ -175,6 +181,34 @@ def test_forged_confirmation_link_is_a_clear_400(client):
     response = client.get("/cuenta/confirmar/not-a-token")
     assert response.status_code == 400
     assert "El enlace no es válido" in response.get_data(as_text=True)
+    assert post_form(client, "/cuenta/confirmar/not-a-token").status_code == 400
+
+
+def test_opening_a_confirmation_link_confirms_nothing_until_the_button(client, db, outbox):
+    """Mail scanners and link previews open links: only the person's POST confirms."""
+    post_form(client, "/cuenta/registro", {"name": "Rosa Elena Díaz", "email": "rosa@ejemplo.mx",
+                                           "password": PASSWORD, "municipality": "15106"},
+              page="/cuenta/registro")
+    link = _relative(_link(outbox[-1], "/cuenta/confirmar/"))
+    for _ in range(2):
+        assert client.get(link).status_code == 200
+    assert not find_by_email("rosa@ejemplo.mx").email_confirmed
+    assert client.post(link).status_code == 400  # the button's CSRF token is required
+    assert not find_by_email("rosa@ejemplo.mx").email_confirmed
+    response = post_form(client, link, page=link)
+    assert response.status_code == 302 and response.headers["Location"] == "/cuenta/entrar"
+    assert find_by_email("rosa@ejemplo.mx").email_confirmed
+    again = client.get(link).get_data(as_text=True)
+    assert "ya está confirmado" in again and "Confirmar mi correo" not in again
+
+
+def test_signed_in_person_confirming_goes_back_to_the_account(client, signed_in, outbox):
+    user = signed_in(confirmed=False)
+    post_form(client, "/cuenta/confirmar", page="/cuenta")
+    link = _relative(_link(outbox[-1], "/cuenta/confirmar/"))
+    response = post_form(client, link, page=link)
+    assert response.headers["Location"] == "/cuenta"
+    assert user.email_confirmed
 
 
 def test_language_choice_switches_to_english_and_back(client):

@@ -89,6 +89,7 @@ def reset_password(phone, outbox) -> None:
 def test_account_journey_on_phone(phone, outbox):
     sign_up(phone)
     phone.goto(link_from_mail(outbox, EMAIL, "/cuenta/confirmar/"))
+    phone.get_by_role("button", name="Confirmar mi correo").click()
     expect(phone.get_by_role("status")).to_contain_text("confirmado")
     sign_in(phone, PASSWORD)
     assert_no_horizontal_scroll(phone)
