@@ -145,7 +145,9 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from community.core.timeutil import to_local
+    from community.core.urls import return_path
 
     app.jinja_env.filters["local"] = to_local
+    app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

@@ -267,6 +267,11 @@ def confirm_email_change(token):
     return redirect(url_for("accounts.settings"))
 
 
+def _admin_query() -> str | None:
+    """The list's filter, as long as its field allows (a redirect never echoes more)."""
+    return request.args.get("q", "")[:100] or None
+
+
 @bp.route("/admin/cuentas")
 @login_required
 def admin_users():
@@ -286,7 +291,7 @@ def admin_set_role(user_id):
     services.set_role(current_user, services.get_user(user_id), form.role.data, ip=client_ip())
     db.session.commit()
     flash(_("Rol actualizado."), "success")
-    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))
+    return redirect(url_for("accounts.admin_users", q=_admin_query()))
 
 
 @bp.route("/admin/cuentas/<int:user_id>/estado", methods=["POST"])
@@ -299,4 +304,4 @@ def admin_set_active(user_id):
                         ip=client_ip())
     db.session.commit()
     flash(_("Cuenta actualizada."), "success")
-    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))
+    return redirect(url_for("accounts.admin_users", q=_admin_query()))

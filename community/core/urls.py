@@ -8,7 +8,7 @@ it to the next visitor.
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request
 from werkzeug.routing import MapAdapter
 
 # A path to return to is a path of this site, never a novel: a longer one goes to the default
@@ -44,3 +44,9 @@ def safe_next(target: str | None, default: str = "/") -> str:
     ):
         return default
     return target
+
+
+def return_path() -> str:
+    """This page's path and query as a "go back to" value; the path alone when the query makes
+    it too long for :func:`safe_next` (a page never echoes a giant query string)."""
+    return safe_next(request.full_path, request.path)

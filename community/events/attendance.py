@@ -23,6 +23,7 @@ from community.profiles import services as profiles
 from community.profiles.models import Organization
 
 MAX_LISTED = 300  # a phone at the door shows at most this many names; search narrows it
+QUERY_MAX = 100  # characters of a search at the door (the field's maxlength)
 CHECKABLE_STATUSES = {"published", "concluded"}
 
 

@@ -26,6 +26,12 @@ from community.profiles import services as profiles
 PRIVATE = "private, no-store"
 
 
+def _query(raw: str | None) -> str:
+    """The door's search as typed, cut to its field's length: a crafted request never turns
+    into a giant page or redirect."""
+    return (raw or "").strip()[:attendance.QUERY_MAX]
+
+
 def _refused(error: ValidationError) -> None:
     flash("; ".join(str(m) for m in error.errors.values()), "error")
 
@@ -43,9 +49,12 @@ def _checked_in_message(registration, new: bool) -> str:
 @login_required
 def check_in_page(slug: str):
     event = services.get_visible(current_user, slug)
-    q = (request.args.get("q") or "").strip()[:100]
+    raw = request.args.get("q") or ""
+    q = _query(raw)
     found = attendance.attendees(current_user, event, q)
-    return render_template("events/attendance/check_in.html", event=event, q=q, found=found)
+    return render_template("events/attendance/check_in.html", event=event, q=q, found=found,
+                           shortened=len(raw.strip()) > len(q),
+                           query_max=attendance.QUERY_MAX)
 
 
 @bp.route("/eventos/<slug>/asistencia/<int:registration_id>", methods=["POST"])
@@ -53,7 +62,7 @@ def check_in_page(slug: str):
 def check_in(slug: str, registration_id: int):
     event = services.get_visible(current_user, slug)
     registration = attendance.registration_at(current_user, event, registration_id)
-    back = url_for("events.check_in_page", slug=event.slug, q=request.form.get("q") or None)
+    back = url_for("events.check_in_page", slug=event.slug, q=_query(request.form.get("q")) or None)
     try:
         new = attendance.check_in(current_user, registration)
     except ValidationError as error:
