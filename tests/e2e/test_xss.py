@@ -8,7 +8,10 @@ description. Then every page that shows them is opened (the forum board, categor
 notices, messages, search, calendar, event, profile, the admin's edit page with the document
 list, the moderation queue, the edit history and the category management page), plus what
 the pages' scripts insert themselves: the live reply (live.js parses a fragment and inserts
-it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestions.
+it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestions. Then the
+messages built by translating a sentence around someone's words (a lazy translation used to
+count as safe HTML): a suspension reason on the sign-in page, a blocked person's name in the
+composer's error, and the author's own name in the composer's "Mi nombre (...)" choice.
 
 On every page: no dialog opened, ``window.__xss`` is undefined, no element carries an event
 handler attribute, no link or source uses ``javascript:``, ``vbscript:`` or a ``data:``
@@ -295,3 +298,43 @@ def test_the_audit_catches_an_injected_handler(page):
         watch.assert_inert(page, "self-test")
     assert page.evaluate(f"() => typeof {FLAG}") == "undefined"  # the CSP held
     assert any("Content Security Policy" in text for text in console), console
+
+
+def test_translated_messages_carry_people_s_words_as_text(page, stored, make_user):
+    """Sentences translated around a person's words: the words stay text in every one."""
+    watch = Watch(page)
+    staff = db.session.scalar(select(User).where(User.email == stored["staff"]))
+    reader = db.session.scalar(select(User).where(User.email == stored["reader"]))
+    author = db.session.get(User, stored["author_id"])
+    suspended = make_user(email="suspendida@ejemplo.mx", name=NAME)
+    accounts.suspend_for(staff, suspended, "Motivo: " + PAYLOADS[1] + " " + PAYLOADS[6],
+                         days=3)
+    conversations.block(reader, author)
+    values = {"suspended": suspended.id, "author_handle": handle_of(author)}
+    db.session.commit()
+
+    page.goto("/cuenta/entrar")
+    page.get_by_label("Correo electrónico").fill("suspendida@ejemplo.mx")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Entrar").click()
+    expect(page.get_by_role("main")).to_contain_text("Tu cuenta está suspendida")
+    expect(page.get_by_role("main")).to_contain_text("onerror=")
+    watch.assert_inert(page, "suspension reason on sign-in")
+
+    sign_in(page, stored["reader"])
+    page.goto("/mensajes/nueva")
+    page.get_by_label("Para").fill(values["author_handle"])
+    page.get_by_label("Asunto").fill("Hola")
+    page.get_by_label("Mensaje").fill("Un mensaje.")
+    page.get_by_role("main").get_by_role("button", name="Enviar").click()
+    expect(page.get_by_role("main")).to_contain_text("Bloqueaste a Ana <img")
+    watch.assert_inert(page, "blocked name in the composer's error")
+
+    page.context.clear_cookies()
+    sign_in(page, stored["author"])
+    _visit(watch, page, ["/foros/general/nuevo"], "author")
+    expect(page.get_by_label("Publicar a nombre de")).to_contain_text("Mi nombre (Ana <img")
+
+    page.context.clear_cookies()
+    sign_in(page, stored["staff"])
+    _visit(watch, page, [f"/foros/moderacion/cuentas/{values['suspended']}/suspender"], "staff")
