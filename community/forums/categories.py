@@ -1,6 +1,6 @@
 """Category management by staff: create, edit and order the forum's categories.
 
-Only moderators (``services.is_moderator``: staff and admins) manage categories, and every
+Only moderators (``access.is_moderator``: staff and admins) manage categories, and every
 change writes an audit entry in the same transaction. A category's slug is its address
 (``/foros/<slug>``), so it is unique and never one of the fixed segments the forum's own
 pages use (``RESERVED``). Categories are never deleted here: a category with topics holds
@@ -17,7 +17,7 @@ from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.permissions import require_signed_in
 from community.core.text import slugify
 from community.extensions import db
-from community.forums import services
+from community.forums import access
 from community.forums.models import Category
 
 # The groups the board (/foros) shows its categories under, in its order.
@@ -42,7 +42,7 @@ FIELDS = ("name", "slug", "description", "group", "position", "staff_topics_only
 
 def require_manager(user) -> None:
     require_signed_in(user)
-    if not services.is_moderator(user):
+    if not access.is_moderator(user):
         raise PermissionDenied(_l("Solo el personal administra las categorías de los foros."))
 
 

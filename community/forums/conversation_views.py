@@ -19,7 +19,7 @@ from community.core.forms import attach_errors
 from community.core.urls import safe_next
 from community.core.web import render_form
 from community.extensions import db, limiter
-from community.forums import bp, conversations, services
+from community.forums import access, bp, conversations, services
 from community.forums.notices import handle_of
 
 SEND_LIMIT = "30 per minute"
@@ -51,7 +51,7 @@ class NewConversationForm(MessageForm):
 
 def _with_organizations(form):
     """"A nombre de": personally, or for an OSC the person belongs to."""
-    orgs = services.profiles_member_orgs(current_user)
+    orgs = access.profiles_member_orgs(current_user)
     form.organization.choices = [("", _("A título personal"))] + [
         (str(org.id), org.name) for org in orgs]
     return form

@@ -29,7 +29,7 @@ from community.core.permissions import require_signed_in
 from community.core.sanitize import render_markdown
 from community.core.timeutil import utcnow
 from community.extensions import db, socketio
-from community.forums import services
+from community.forums import access, services
 from community.forums.models import Block, Conversation, ConversationMember, Message
 from community.forums.notices import PERSON_HANDLE, handle_of
 from community.profiles.models import Organization
@@ -238,7 +238,7 @@ def clean_subject(raw) -> str:
 def _on_behalf(actor, raw) -> Organization | None:
     if not raw:
         return None
-    for org in services.profiles_member_orgs(actor):
+    for org in access.profiles_member_orgs(actor):
         if str(org.id) == str(raw) or org.slug == str(raw):
             return org
     raise ValidationError({"organization": _l("Solo puedes escribir a nombre de una OSC de la "

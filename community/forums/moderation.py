@@ -1,7 +1,7 @@
 """Moderation of the forums: reports, the staff queue, hiding and restoring posts, and the
 topic tools (lock, pin, move, hide).
 
-Moderators are staff (``services.is_moderator``). Nothing is deleted: a hidden post keeps its
+Moderators are staff (``access.is_moderator``). Nothing is deleted: a hidden post keeps its
 text for the moderators, and every act writes an audit entry in the same transaction, so the
 trail commits or rolls back with the act. Services flush; the caller commits.
 """
@@ -20,7 +20,7 @@ from community.core.notifications import notify
 from community.core.permissions import require_signed_in
 from community.core.timeutil import utcnow
 from community.extensions import db
-from community.forums import live, services
+from community.forums import access, live, services
 from community.forums.models import Category, Post, PostReport, Topic
 
 REASON_MIN, REASON_MAX = 3, 1000
@@ -34,7 +34,7 @@ TOPIC_ACTIONS = ("lock", "unlock", "pin", "unpin", "hide", "restore", "move")
 
 def require_moderator(user) -> None:
     require_signed_in(user)
-    if not services.is_moderator(user):
+    if not access.is_moderator(user):
         raise PermissionDenied(_l("Solo el personal de moderación puede hacer esto."))
 
 
@@ -70,7 +70,7 @@ def report_post(actor, post: Post, reason, now: datetime | None = None) -> PostR
     """Flag a post for the moderators; one open report per person and post, so a person
     cannot push a post up the queue by reporting it again."""
     require_signed_in(actor)
-    if not services.can_read_topic(actor, post.topic):
+    if not access.can_read_topic(actor, post.topic):
         raise NotFound()
     reason = clean_reason(reason, _l("Cuéntanos por qué reportas este mensaje."))
     if open_report_of(actor, post) is not None:
@@ -117,7 +117,7 @@ def queue(actor) -> list[QueueItem]:
 
 
 def open_report_count(actor) -> int:
-    if not services.is_moderator(actor):
+    if not access.is_moderator(actor):
         return 0
     return len(db.session.scalars(select(PostReport.post_id).where(
         PostReport.resolved_at.is_(None)).distinct()).all())
@@ -210,7 +210,7 @@ def post_history(actor, post: Post) -> list:
 def get_post_any(actor, post_id: int) -> Post:
     """A post for a moderator, whatever its status or its topic's; others go through
     ``services.get_post`` and its reading rules."""
-    if services.is_moderator(actor):
+    if access.is_moderator(actor):
         post = db.session.get(Post, post_id)
         if post is None:
             raise NotFound()

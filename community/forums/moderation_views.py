@@ -22,7 +22,7 @@ from community.core.forms import attach_errors
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
-from community.forums import bp, moderation, notices, services
+from community.forums import access, bp, moderation, services
 from community.forums.models import Topic
 
 REPORT_LIMIT = "20 per hour"
@@ -62,7 +62,7 @@ def _moderation_helpers():
     nothing."""
 
     def can_moderate() -> bool:
-        return current_user.is_authenticated and services.is_moderator(current_user)
+        return current_user.is_authenticated and access.is_moderator(current_user)
 
     return {"can_moderate": can_moderate, "topic_move_choices": moderation.move_choices}
 
@@ -73,7 +73,7 @@ def topic_path(topic: Topic) -> str:
 
 def post_path(post) -> str:
     """A post on the page of its topic that shows it (``?page=N``), anchored on it."""
-    return notices.post_url(post)
+    return access.post_path(post)
 
 
 def _back(default: str) -> str:
@@ -100,7 +100,7 @@ def report_post(post_id: int):
             return redirect(post_path(post))
     return render_form("forums/moderation/report.html", form, post=post,
                        already=moderation.open_report_of(current_user, post),
-                       body=services.shown_body(current_user, post),
+                       body=access.shown_body(current_user, post),
                        back=post_path(post))
 
 
@@ -145,7 +145,7 @@ def moderate_topic(topic_id: int):
 
 def _topic_for_moderation(topic_id: int) -> Topic:
     """Moderators reach hidden topics too; everyone else through the reading rules."""
-    if services.is_moderator(current_user):
+    if access.is_moderator(current_user):
         return db.get_or_404(Topic, topic_id)
     return services.get_topic(current_user, topic_id)
 

@@ -8,7 +8,9 @@ from sqlalchemy import or_, select
 
 from community.accounts.models import User
 from community.core.notifications import notify
+from community.core.text import slugify
 from community.extensions import db
+from community.forums.access import can_read_topic, post_path
 from community.forums.models import Post, Subscription
 from community.profiles.models import Membership, Organization
 
@@ -18,19 +20,7 @@ PERSON_HANDLE = re.compile(r"^[a-z0-9-]+-(\d+)$")
 
 
 def handle_of(user: User) -> str:
-    from community.core.text import slugify
-
     return f"{slugify(user.name, max_length=60) or 'persona'}-{user.id}"
-
-
-def post_url(post: Post) -> str:
-    """The page of the topic that shows ``post`` (``?page=N`` beyond the first), anchored on
-    it, so the ``#p<n>`` of a notification or a moderation link exists on the page it opens."""
-    from community.forums.services import POSTS_PER_PAGE
-
-    page = (max(post.number, 1) - 1) // POSTS_PER_PAGE + 1
-    query = f"?page={page}" if page > 1 else ""
-    return f"/foros/t/{post.topic_id}-{post.topic.slug}{query}#p{post.number}"
 
 
 def mentioned_people(body: str) -> list[User]:
@@ -60,10 +50,8 @@ def subscribers(post: Post) -> list[User]:
 
 
 def post_created(actor, post: Post, new_topic: bool) -> None:
-    from community.forums.services import can_read_topic
-
     topic = post.topic
-    url = post_url(post)
+    url = post_path(post)
     mentioned = [u for u in mentioned_people(post.body)
                  if u.id != actor.id and can_read_topic(u, topic)]
     notify(mentioned, "forum.mention",

@@ -12,7 +12,7 @@ from flask_socketio import join_room, leave_room
 
 from community.core.database import transaction_kind
 from community.extensions import db, socketio
-from community.forums import services
+from community.forums import access
 from community.forums.conversations import can_read_conversation, conversation_room
 from community.forums.live import topic_room
 from community.forums.models import Conversation, Topic
@@ -40,7 +40,7 @@ def join_topic(data=None):
         return REFUSED
     with transaction_kind(read_only=True):
         topic = db.session.get(Topic, topic_id)
-        allowed = topic is not None and services.can_read_topic(current_user, topic)
+        allowed = topic is not None and access.can_read_topic(current_user, topic)
     if not allowed:
         return REFUSED
     join_room(topic_room(topic_id))

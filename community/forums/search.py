@@ -22,8 +22,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from community.extensions import db
+from community.forums.access import post_path
 from community.forums.models import Category, Post, Topic
-from community.forums.services import POSTS_PER_PAGE
 from community.search.registry import SearchKind, html_words, register
 
 EXCERPT_CHARS = 90
@@ -32,13 +32,6 @@ EXCERPT_CHARS = 90
 
 def topic_is_public(topic: Topic | None) -> bool:
     return topic is not None and not topic.hidden and not topic.category.members_only
-
-
-def post_url(post: Post) -> str:
-    """The page of the topic that shows ``post``, anchored on it."""
-    page = (post.number - 1) // POSTS_PER_PAGE + 1
-    query = f"?page={page}" if page > 1 else ""
-    return f"/foros/t/{post.topic_id}-{post.topic.slug}{query}#p{post.number}"
 
 
 def _opening_post(topic: Topic) -> Post | None:
@@ -59,7 +52,7 @@ def post_documents(post: Post) -> list[dict]:
     if post.number == 1 or post.status != "visible" or not topic_is_public(post.topic):
         return []
     text = " ".join(html_words(post.body_html).split())
-    return [_document(post.topic, excerpt(text), text, post.created_at, post_url(post))]
+    return [_document(post.topic, excerpt(text), text, post.created_at, post_path(post))]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

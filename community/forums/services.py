@@ -14,48 +14,30 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
-from community.core.permissions import has_role, require_signed_in
+from community.core.permissions import require_signed_in
 from community.core.sanitize import render_markdown
 from community.core.text import slugify
 from community.core.timeutil import utcnow
 from community.extensions import db
+from community.forums import live, notices
+from community.forums.access import (
+    can_read_category,
+    can_read_topic,
+    is_moderator,
+    profiles_member_orgs,
+)
+from community.forums.access import (
+    is_osc_member as is_osc_member,  # re-exported: tests/demo/test_forums.py asks here
+)
+from community.forums.mentions import link_mentions
 from community.forums.models import Category, Post, PostRevision, Subscription, Topic, TopicRead
-from community.profiles import services as profiles
 from community.profiles.models import Organization
 
 TITLE_MIN, TITLE_MAX = 8, 200
 BODY_MIN, BODY_MAX = 2, 20_000
-POSTS_PER_PAGE = 20
 
 
-# --- permissions --------------------------------------------------------------------------
-
-
-def is_moderator(user) -> bool:
-    return has_role(user, "staff")
-
-
-def is_osc_member(user) -> bool:
-    """Active member of at least one validated OSC."""
-    return bool(profiles_member_orgs(user))
-
-
-def profiles_member_orgs(user) -> list[Organization]:
-    """The validated OSCs a person may write for."""
-    return profiles.organizations_of(user)
-
-
-def can_read_category(user, category: Category) -> bool:
-    """Open categories are public; restricted ones need OSC membership (or staff)."""
-    if not category.members_only:
-        return True
-    return is_moderator(user) or is_osc_member(user)
-
-
-def can_read_topic(user, topic: Topic) -> bool:
-    if not can_read_category(user, topic.category):
-        return False
-    return not topic.hidden or is_moderator(user)
+# --- permissions (reading: ``access``) ---------------------------------------------------
 
 
 def posting_problem(user, category: Category, topic: Topic | None = None):
@@ -142,14 +124,6 @@ def get_post(user, post_id: int) -> Post:
 def visible_categories(user) -> list[Category]:
     rows = db.session.scalars(select(Category).order_by(Category.position, Category.name))
     return [category for category in rows if can_read_category(user, category)]
-
-
-def shown_body(user, post: Post) -> str | None:
-    """The HTML a person sees: withdrawn and hidden posts show a notice instead (None),
-    except to moderators, who see everything."""
-    if post.status == "visible" or is_moderator(user):
-        return post.body_html
-    return None
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -294,15 +268,11 @@ def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=Non
 def _post_html(body: str) -> str:
     """A post's stored HTML: the Markdown through the one allow-list, then its @mentions
     marked (``mentions`` works on the cleaned HTML's text nodes only)."""
-    from community.forums.mentions import link_mentions
-
     return link_mentions(str(render_markdown(body)))
 
 
 def _after_post(actor, post: Post, new_topic: bool) -> None:
     """Mentions, subscribers and the live page learn of the post after commit."""
-    from community.forums import live, notices
-
     mark_read(actor, post.topic, post.number)
     notices.post_created(actor, post, new_topic=new_topic)
     live.post_created(post)
@@ -329,8 +299,6 @@ def edit_post(actor, post: Post, raw: Mapping) -> Post:
     if post.number == 1 and raw.get("title") is not None:
         post.topic.title = clean_title(raw.get("title"))
     db.session.flush()
-    from community.forums import live
-
     live.post_changed(post)
     return post
 
@@ -344,8 +312,6 @@ def withdraw_post(actor, post: Post) -> None:
         return
     post.status = "withdrawn"
     db.session.flush()
-    from community.forums import live
-
     live.post_changed(post)
 
 

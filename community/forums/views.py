@@ -28,7 +28,7 @@ from community.core.forms import attach_errors
 from community.core.pagecache import cached_page
 from community.core.sanitize import render_markdown
 from community.extensions import db, limiter
-from community.forums import bp, queries, services
+from community.forums import access, bp, queries, services
 from community.forums.categories import GROUPS
 from community.forums.forms import EditPostForm, ReplyForm, TopicForm
 from community.forums.models import Category, Post, Topic
@@ -74,12 +74,12 @@ def _topic_url(topic: Topic, page: int = 1, **kwargs) -> str:
 
 
 def _post_url(post: Post) -> str:
-    page = queries.page_of(post.number, services.POSTS_PER_PAGE)
+    page = access.post_page(post.number)
     return _topic_url(post.topic, page, _anchor=f"p{post.number}")
 
 
 def _organizations() -> list:
-    return services.profiles_member_orgs(current_user)
+    return access.profiles_member_orgs(current_user)
 
 
 def _on_behalf_kwargs() -> dict:
@@ -100,7 +100,7 @@ def _preview_html(form) -> str | None:
 @cached_page("forums")
 def index():
     categories = services.visible_categories(current_user)
-    moderator = services.is_moderator(current_user)
+    moderator = access.is_moderator(current_user)
     ids = [category.id for category in categories]
     recent = queries.recent_topics(ids, moderator)
     return render_template(
@@ -126,7 +126,7 @@ def _marks(topics: list[Topic]) -> dict[int, dict]:
     for topic in topics:
         mark = marks.get(topic.id)
         if mark:
-            page = queries.page_of(mark["first_unread"], services.POSTS_PER_PAGE)
+            page = access.post_page(mark["first_unread"])
             mark["url"] = _topic_url(topic, page, _anchor=f"p{mark['first_unread']}")
     return marks
 
@@ -136,7 +136,7 @@ def _marks(topics: list[Topic]) -> dict[int, dict]:
 def category(category_slug: str):
     found = services.get_category(current_user, category_slug)
     topics = queries.category_topics(found, _page_arg(),
-                                     services.is_moderator(current_user))
+                                     access.is_moderator(current_user))
     return render_template(
         "forums/category.html", category=found, topics=topics, marks=_marks(topics.items),
         group_labels=GROUPS, problem=services.posting_problem(current_user, found),
@@ -225,7 +225,7 @@ def _prefill_quote(form: ReplyForm, found: Topic) -> None:
 def _render_topic(found: Topic, page_number: int, form: ReplyForm | None,
                   preview: str | None = None):
     """Render a page of a topic; returns (the page of posts, the HTML)."""
-    posts = queries.topic_posts(found, page_number, services.POSTS_PER_PAGE)
+    posts = queries.topic_posts(found, page_number, access.POSTS_PER_PAGE)
     last_read = services.last_read(current_user, found)
     context = _post_context(found, posts.page)
     quoting = _quoted_post(form, found)
@@ -233,7 +233,7 @@ def _render_topic(found: Topic, page_number: int, form: ReplyForm | None,
         "forums/topic.html", topic=found, category=found.category, posts=posts,
         first_new=last_read + 1 if 0 < last_read < found.last_post_number else None,
         form=form, preview=preview, quoting=quoting,
-        quoting_body=services.shown_body(current_user, quoting) if quoting else None,
+        quoting_body=access.shown_body(current_user, quoting) if quoting else None,
         subscribed=services.is_subscribed(current_user, topic=found),
         page_url=lambda n: _topic_url(found, n), **context)
     return posts, html
@@ -252,9 +252,9 @@ def _post_context(found: Topic, page: int) -> dict:
     user = current_user
     reply_problem = services.posting_problem(user, found.category, found)
     return dict(
-        moderator=services.is_moderator(user), reply_problem=reply_problem,
+        moderator=access.is_moderator(user), reply_problem=reply_problem,
         page=page, viewer_id=user.id if user.is_authenticated else None,
-        shown=lambda post: services.shown_body(user, post),
+        shown=lambda post: access.shown_body(user, post),
         can_edit=lambda post: services.edit_problem(user, post) is None,
         quote_url=lambda post: _topic_url(found, page, cita=post.id, _anchor="responder"),
         post_url=_post_url)
@@ -288,7 +288,7 @@ def _remember_read(topic_id: int, number: int) -> None:
 def post_fragment(post_id: int):
     """One post as the topic page would show it to this person, for live.js."""
     post = services.get_post(current_user, post_id)
-    page = queries.page_of(post.number, services.POSTS_PER_PAGE)
+    page = access.post_page(post.number)
     html = render_template("forums/_post.html", post=post, topic=post.topic,
                            **_post_context(post.topic, page))
     response = current_app.make_response(html)
@@ -314,7 +314,7 @@ def reply(topic_id: int):
             db.session.commit()
             flash(_("Publicamos tu respuesta."), "success")
             return redirect(_post_url(post))
-    last_page = queries.page_of(found.last_post_number, services.POSTS_PER_PAGE)
+    last_page = access.post_page(found.last_post_number)
     html = _render_topic(found, last_page, form, preview)[1]
     return html, 422 if form.errors else 200
 

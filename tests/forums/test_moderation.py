@@ -9,7 +9,7 @@ from community.accounts import services as accounts
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.models import AuditEntry, Notification
 from community.core.timeutil import utcnow
-from community.forums import moderation, services
+from community.forums import access, moderation, services
 from community.forums.models import Post, PostReport
 from tests.conftest import PASSWORD, post_form, sign_in
 
@@ -74,8 +74,8 @@ def test_hide_then_restore_keeps_everything_and_audits(db, reported, staff, make
     db.session.commit()
     assert reported.status == "hidden" and reported.moderated_by_id == staff.id
     assert reported.moderation_reason == "Publicidad"
-    assert services.shown_body(make_user(), reported) is None
-    assert "orientación" in services.shown_body(staff, reported)
+    assert access.shown_body(make_user(), reported) is None
+    assert "orientación" in access.shown_body(staff, reported)
     assert moderation.queue(staff) == []
     resolutions = set(db.session.scalars(db.select(PostReport.resolution)))
     assert resolutions == {"hidden"}

@@ -5,7 +5,7 @@ import pytest
 
 from community.core.errors import PermissionDenied
 from community.core.models import Notification
-from community.forums import mentions, moderation, notices, services
+from community.forums import access, mentions, moderation, notices, services
 from community.forums.models import Post
 from tests.conftest import post_form, sign_in
 
@@ -31,13 +31,13 @@ def _post(db, topic, number: int) -> Post:
 def test_post_links_name_the_page_that_shows_the_post(db, client, make_topic, make_user):
     topic = make_topic()
     replier = make_user()
-    for n in range(services.POSTS_PER_PAGE):
+    for n in range(access.POSTS_PER_PAGE):
         services.reply(replier, topic, {"body": f"Respuesta número {n + 2}."})
     db.session.commit()
-    first, last = _post(db, topic, 1), _post(db, topic, services.POSTS_PER_PAGE + 1)
+    first, last = _post(db, topic, 1), _post(db, topic, access.POSTS_PER_PAGE + 1)
     base = f"/foros/t/{topic.id}-{topic.slug}"
-    assert notices.post_url(first) == f"{base}#p1"
-    assert notices.post_url(last) == f"{base}?page=2#p{last.number}"
+    assert access.post_path(first) == f"{base}#p1"
+    assert access.post_path(last) == f"{base}?page=2#p{last.number}"
     page = _text(client.get(f"{base}?page=2"))
     assert f'id="p{last.number}"' in page
 
@@ -47,7 +47,7 @@ def test_notification_and_moderation_links_reach_the_post_on_its_page(app, db, m
     mentioned = make_user(name="Luis Pérez")
     topic = make_topic()
     replier = make_user()
-    for n in range(services.POSTS_PER_PAGE - 1):
+    for n in range(access.POSTS_PER_PAGE - 1):
         services.reply(replier, topic, {"body": f"Respuesta número {n + 2}."})
     late = services.reply(replier, topic, {
         "body": f"Pregúntale a @{notices.handle_of(mentioned)}"})

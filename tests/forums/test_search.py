@@ -2,7 +2,7 @@
 withdrawing, hiding, moving and restricting, through the outbox."""
 
 from community.extensions import db as _db
-from community.forums import moderation, search, services
+from community.forums import access, moderation, search, services
 from community.forums.models import Post
 from community.search import index
 
@@ -143,10 +143,10 @@ def test_a_long_reply_is_titled_by_its_first_words():
 def test_reply_beyond_the_first_page_links_to_its_page(db, make_topic, make_user):
     topic = make_topic()
     person = make_user()
-    for n in range(services.POSTS_PER_PAGE + 1):
+    for n in range(access.POSTS_PER_PAGE + 1):
         last = services.reply(person, topic, {"body": f"Respuesta número {n}."})
     db.session.commit()
-    assert search.post_url(last) == f"/foros/t/{topic.id}-{topic.slug}?page=2#p{last.number}"
+    assert access.post_path(last) == f"/foros/t/{topic.id}-{topic.slug}?page=2#p{last.number}"
 
 
 def test_reindex_holds_only_public_forum_documents(db, client, make_topic, make_category,

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from community.core import pagecache
-from community.forums import notices, services
+from community.forums import access, notices, services
 from community.forums.models import Post, Subscription, Topic, TopicRead
 from tests.conftest import client_as, field_error, post_form
 
@@ -261,7 +261,7 @@ def test_topic_shows_posts_with_anchors_and_live_hooks(client, db, make_topic, m
 
 def test_topic_paginates_posts(client, db, make_topic, make_user):
     topic = make_topic()
-    _replies(db, topic, services.POSTS_PER_PAGE, make_user=make_user)
+    _replies(db, topic, access.POSTS_PER_PAGE, make_user=make_user)
     first = _text(client.get(_url(topic)))
     assert 'id="p20"' in first and 'id="p21"' not in first
     assert "Página 1 de 2" in first
@@ -305,7 +305,7 @@ def test_reading_marks_read_and_shows_new_replies_divider(app, db, make_topic, m
 def test_read_marker_stops_at_the_last_post_shown(app, db, make_topic, make_user):
     reader = make_user()
     topic = make_topic()
-    _replies(db, topic, services.POSTS_PER_PAGE + 3, make_user=make_user)
+    _replies(db, topic, access.POSTS_PER_PAGE + 3, make_user=make_user)
     client_as(app, reader).get(_url(topic))
     assert db.session.get(TopicRead, (reader.id, topic.id)).last_read_number == 20
 
