@@ -128,6 +128,7 @@ def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
     from community.accounts.notification_cli import notifications_cli
     from community.cli import catalog_cli
+    from community.core.mail_cli import mail_cli
     from community.demo.cli import seed_demo, seed_scale  # the only import of community.demo
     from community.events.cli import events_cli
     from community.profiles.registry_cli import registry_cli
@@ -139,6 +140,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_scale)
     app.cli.add_command(events_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(mail_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

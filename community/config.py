@@ -72,6 +72,15 @@ class Config:
         )
         # Without an SMTP server, mail is written to the log and to MAIL_DIR instead.
         self.MAIL_SUPPRESS_SEND = not self.MAIL_SERVER
+        # The outbox's sender (community/core/mail_sender.py).
+        self.MAIL_TIMEOUT = float(env.get("MAIL_TIMEOUT", "30"))
+        self.MAIL_BATCH_SIZE = int(env.get("MAIL_BATCH_SIZE", "50"))
+        self.MAIL_SEND_INTERVAL = float(env.get("MAIL_SEND_INTERVAL", "5"))
+        self.MAIL_RETRY_BASE_SECONDS = int(env.get("MAIL_RETRY_BASE_SECONDS", "30"))
+        self.MAIL_RETRY_MAX_SECONDS = int(env.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+        self.MAIL_MAX_ATTEMPTS = int(env.get("MAIL_MAX_ATTEMPTS", "10"))
+        # A sender that dies keeps its claimed rows this long; longer than a batch can take.
+        self.MAIL_CLAIM_SECONDS = int(env.get("MAIL_CLAIM_SECONDS", "900"))
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
         self.SOCKETIO_CORS_ORIGINS = [
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
