@@ -338,6 +338,12 @@ def _refuse_duplicate_identifiers(cleaned: dict, org: Organization | None = None
         raise ValidationError(errors)
 
 
+def legal_changes_reviewed(actor, org: Organization) -> bool:
+    """Whether this person's changes to the legal fields wait for staff: once an OSC is
+    validated, yes, unless staff make them (the edit form says so beside those fields)."""
+    return org.status == "validated" and not has_role(actor, "staff")
+
+
 def update_profile(actor: User, org: Organization, raw: Mapping) -> ChangeRequest | None:
     """Publish the changes; once validated, legal changes by the OSC wait for staff.
 
@@ -349,7 +355,7 @@ def update_profile(actor: User, org: Organization, raw: Mapping) -> ChangeReques
     cleaned = clean_profile(raw, require=("name", "municipality_code", "activities"))
     _refuse_duplicate_identifiers(cleaned, org)
     changes = _changes(org, cleaned)
-    reviewed = org.status == "validated" and not has_role(actor, "staff")
+    reviewed = legal_changes_reviewed(actor, org)
     legal = {k: val for k, val in changes.items() if k in LEGAL_FIELDS} if reviewed else {}
     _publish(org, actor, {k: val for k, val in changes.items() if k not in legal})
     request = _open_change_request(actor, org, legal) if legal else None
@@ -609,9 +615,10 @@ def accept_invitation(actor: User, token: str) -> Organization:
     return org
 
 
-def get_membership(membership_id: int) -> Membership:
+def get_membership(org: Organization, membership_id: int) -> Membership:
+    """A membership of ``org`` (404 for another OSC's, as for one that does not exist)."""
     membership = db.session.get(Membership, membership_id)
-    if membership is None:
+    if membership is None or membership.organization_id != org.id:
         raise NotFound()
     return membership
 

@@ -89,7 +89,7 @@ def edit(slug):
                         "los revise; mientras, el perfil muestra los datos validados."), "info")
             return redirect(url_for("profiles.profile", slug=org.slug))
     return render_form("profiles/edit.html", form, org=org, legal_fields=LEGAL_FIELDS,
-                       reviewed=org.status == "validated" and not current_user.is_staff,
+                       reviewed=services.legal_changes_reviewed(current_user, org),
                        logo_form=LogoForm(), document_form=DocumentForm(),
                        documents=documents.list_documents(current_user, org))
 
@@ -203,18 +203,11 @@ def invite(slug):
                        button_form=EmptyForm())
 
 
-def _membership_in(org, membership_id):
-    membership = services.get_membership(membership_id)
-    if membership.organization_id != org.id:
-        abort(404)
-    return membership
-
-
 @bp.route("/osc/<slug>/miembros/<int:membership_id>/rol", methods=["POST"])
 @login_required
 def member_role(slug, membership_id):
     org = _org(slug)
-    membership = _membership_in(org, membership_id)
+    membership = services.get_membership(org, membership_id)
     form = MemberRoleForm()
     if not form.validate_on_submit():
         abort(422)
@@ -228,7 +221,7 @@ def member_role(slug, membership_id):
 @login_required
 def member_remove(slug, membership_id):
     org = _org(slug)
-    membership = _membership_in(org, membership_id)
+    membership = services.get_membership(org, membership_id)
     leaving = membership.user_id == current_user.id
     services.remove_member(current_user, membership)
     db.session.commit()
@@ -242,7 +235,7 @@ def member_remove(slug, membership_id):
 @login_required
 def member_decide(slug, membership_id):
     org = _org(slug)
-    membership = _membership_in(org, membership_id)
+    membership = services.get_membership(org, membership_id)
     services.decide_join(current_user, membership, request.form.get("decision") == "accept")
     db.session.commit()
     return redirect(url_for("profiles.members", slug=org.slug))
