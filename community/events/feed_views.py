@@ -26,10 +26,18 @@ def _ics(body: bytes, filename: str, cache: str) -> Response:
 @bp.route("/eventos/<slug>.ics")
 @cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
 def event_ics(slug: str):
+    """The event as this person may see it: with the online link when the page shows it to
+    them, so a signed-in answer is never for shared caches."""
     event = services.get_visible(current_user, slug)
-    public = event.status != "draft"
-    return _ics(ical.event_calendar(event), f"{event.slug}.ics",
-                "public, max-age=300" if public else "private, no-store")
+    if event.status == "draft":
+        cache = "private, no-store"
+    elif current_user.is_authenticated:
+        cache = "private, max-age=300"
+    else:
+        cache = "public, max-age=300"
+    calendar = ical.event_calendar(event, services.registration_of(current_user, event),
+                                   viewer=current_user)
+    return _ics(calendar, f"{event.slug}.ics", cache)
 
 
 @bp.route("/eventos/calendario.ics")

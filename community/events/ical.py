@@ -3,8 +3,10 @@
 Every VEVENT keeps the same UID for ever (``event-<id>@<site host>``) and raises its
 SEQUENCE when the event changes, so a calendar that imported it updates it in place, and a
 cancelled event stays in the feeds with STATUS:CANCELLED so subscribers see it struck out.
-Times carry TZID=America/Mexico_City with its VTIMEZONE. The online link goes only to
-people with a confirmed place: their personal feed and their confirmation mail.
+Times carry TZID=America/Mexico_City with its VTIMEZONE. The online link goes only where
+``services.online_link`` gives it to the person (a confirmed place, or managing the event),
+the same rule as the event page: the .ics they download, their personal feed, their
+confirmation mail; never the public feed, which is nobody's.
 """
 
 import html
@@ -26,7 +28,7 @@ from community.core.errors import NotFound
 from community.core.permissions import require_signed_in
 from community.core.timeutil import LOCAL_TZ, utcnow
 from community.core.urls import external_url
-from community.events import queries
+from community.events import queries, services
 from community.events.fields import IN_PERSON, KINDS, MODALITIES
 from community.events.models import CalendarFeedKey, Event, Registration
 from community.extensions import db
@@ -138,11 +140,13 @@ def _mexico_city() -> Timezone:
     return Timezone.from_tzid("America/Mexico_City")
 
 
-def event_calendar(event: Event, registration: Registration | None = None) -> bytes:
-    """A single event (the download, the mail attachment). With the person's confirmed
-    registration it carries the online link."""
-    confirmed = registration is not None and registration.status == "confirmed"
-    online = event.online_url if confirmed else None
+def event_calendar(event: Event, registration: Registration | None = None,
+                   viewer=None) -> bytes:
+    """A single event for one person: ``viewer`` (who downloads it) or the registration's
+    (a mail attachment). It carries the online link when that person may have it, and is
+    TENTATIVE while their place is on the waiting list."""
+    person = viewer if viewer is not None else getattr(registration, "user", None)
+    online = services.online_link(person, event, registration)
     tentative = registration is not None and registration.status == "waitlisted"
     return calendar([vevent(event, online, tentative)], event.title, method="PUBLISH")
 
@@ -219,8 +223,7 @@ def personal_registrations(token: str, now: datetime | None = None) -> list[Regi
 def personal_feed(token: str) -> bytes:
     items = []
     for registration in personal_registrations(token):
-        confirmed = registration.status == "confirmed"
         event = registration.event
-        items.append(vevent(event, event.online_url if confirmed else None,
-                            tentative=not confirmed))
+        items.append(vevent(event, services.online_link(registration.user, event, registration),
+                            tentative=registration.status != "confirmed"))
     return calendar(items, _("Mis eventos · Comunidad OSC"))

@@ -65,6 +65,13 @@ def require_manage(user, event: Event) -> None:
                                   "hacerlo."))
 
 
+def require_create(user, organization: Organization | None = None) -> None:
+    require_signed_in(user)
+    if not can_create(user, organization):
+        raise PermissionDenied(_l("Solo el personal o quienes administran una OSC validada "
+                                  "pueden anunciar eventos."))
+
+
 def can_view(user, event: Event) -> bool:
     """Drafts are private to those who manage the event; everything else is public."""
     return event.status != "draft" or can_manage(user, event)
@@ -457,6 +464,20 @@ def registration_of(user, event: Event) -> Registration | None:
         return None
     return db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+def online_link(user, event: Event, registration: Registration | None = None) -> str | None:
+    """The event's online link as this person may have it, or None. Only those with a
+    confirmed place and those who manage the event get it: on the event page, in the .ics
+    they download, in their personal feed and in their confirmation mail alike (the public
+    feed is nobody's, so it never carries it). ``registration``: the person's, when the
+    caller has it at hand."""
+    if not event.online_url or not getattr(user, "is_authenticated", False):
+        return None
+    if registration is None or registration.user_id != user.id:
+        registration = registration_of(user, event)
+    confirmed = registration is not None and registration.status == "confirmed"
+    return event.online_url if confirmed or can_manage(user, event) else None
 
 
 def active_registrations(event: Event) -> list[Registration]:

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 
 from community.core import uploads
 from community.core.catalog import municipality_choices, municipality_name
-from community.core.errors import PermissionDenied, ValidationError
+from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.pagecache import cached_page
 from community.core.permissions import has_role
@@ -160,7 +160,6 @@ def event(slug: str):
     registration = services.registration_of(current_user, found)
     active = registration is not None and registration.status in services.ACTIVE
     manage = services.can_manage(current_user, found)
-    confirmed = active and registration.status == "confirmed"
     return render_template(
         "events/event.html", event=found, seats=services.seats(found),
         status=services.display_status(found), manage=manage,
@@ -170,7 +169,7 @@ def event(slug: str):
         position=queries.waitlist_position(registration)
         if active and registration.status == "waitlisted" else None,
         problem=None if active else services.registration_problem(current_user, found),
-        show_online=bool(found.online_url) and (confirmed or manage),
+        online_link=services.online_link(current_user, found, registration),
         opens_closes=services.registration_window(found),
         program=queries.program_days(found),
         register_form=RegisterForm(services.member_organizations(current_user)),
@@ -202,9 +201,7 @@ def new():
             return redirect(url_for("events.new", osc=own[0].slug))
         if own:
             return redirect(url_for("events.manage"))
-    if not services.can_create(current_user, organization):
-        raise PermissionDenied(_("Solo el personal o quienes administran una OSC validada "
-                                 "pueden anunciar eventos."))
+    services.require_create(current_user, organization)
     form = EventForm()
     if form.validate_on_submit():
         created = _save_event(form, lambda: services.create_event(
