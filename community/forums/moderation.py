@@ -207,6 +207,17 @@ def post_history(actor, post: Post) -> list:
     return services.revisions(actor, post)
 
 
+def get_topic_any(actor, topic_id: int) -> Topic:
+    """A topic for a moderator, hidden or not; others go through ``services.get_topic`` and
+    its reading rules."""
+    if access.is_moderator(actor):
+        topic = db.session.get(Topic, topic_id)
+        if topic is None:
+            raise NotFound()
+        return topic
+    return services.get_topic(actor, topic_id)
+
+
 def get_post_any(actor, post_id: int) -> Post:
     """A post for a moderator, whatever its status or its topic's; others go through
     ``services.get_post`` and its reading rules."""

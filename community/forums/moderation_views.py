@@ -129,7 +129,7 @@ def _tool_page(error: ValidationError, title: str, action_url: str, back: str, *
 @bp.route("/foros/t/<int:topic_id>/moderar", methods=["POST"])
 @login_required
 def moderate_topic(topic_id: int):
-    topic = _topic_for_moderation(topic_id)
+    topic = moderation.get_topic_any(current_user, topic_id)
     back = _back(topic_path(topic))
     try:
         moderation.moderate_topic(current_user, topic, request.form)
@@ -143,11 +143,6 @@ def moderate_topic(topic_id: int):
     return redirect(back)
 
 
-def _topic_for_moderation(topic_id: int) -> Topic:
-    """Moderators reach hidden topics too; everyone else through the reading rules."""
-    if access.is_moderator(current_user):
-        return db.get_or_404(Topic, topic_id)
-    return services.get_topic(current_user, topic_id)
 
 
 @bp.route("/foros/p/<int:post_id>/moderar", methods=["POST"])
