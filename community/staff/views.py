@@ -21,7 +21,6 @@ from community.profiles import queries
 from community.profiles import services as registry
 from community.profiles.fields import REVISION_FIELD_LABELS, as_text
 from community.profiles.forms import EmptyForm
-from community.profiles.models import ChangeRequest, Organization
 from community.staff import bp, services
 
 
@@ -45,17 +44,10 @@ def registry_queue():
                            form=EmptyForm())
 
 
-def _organization(slug: str) -> Organization:
-    org = db.session.scalar(db.select(Organization).where(Organization.slug == slug))
-    if org is None:
-        abort(404)
-    return org
-
-
 @bp.route("/osc/<slug>/decision", methods=["POST"])
 @login_required
 def decide_organization(slug):
-    org = _organization(slug)
+    org = services.organization(current_user, slug)
     decision, reason = request.form.get("decision"), request.form.get("reason", "")
     actions = {
         "validate": lambda: registry.validate(current_user, org),
@@ -77,9 +69,7 @@ def decide_organization(slug):
 @bp.route("/cambios/<int:request_id>/decision", methods=["POST"])
 @login_required
 def decide_change(request_id):
-    change = db.session.get(ChangeRequest, request_id)
-    if change is None:
-        abort(404)
+    change = services.change_request(current_user, request_id)
     try:
         registry.decide_change_request(current_user, change,
                                        request.form.get("decision") == "approve",
@@ -92,20 +82,6 @@ def decide_change(request_id):
     return redirect(url_for("staff.registry_queue"))
 
 
-def _export_filters() -> queries.ExportFilters:
-    since = request.args.get("desde") or None
-    try:
-        updated_since = datetime.fromisoformat(since) if since else None
-    except ValueError:
-        raise ValidationError({"desde": _("Escribe la fecha como AAAA-MM-DD.")}) from None
-    return queries.ExportFilters(
-        municipality=request.args.get("municipio") or None,
-        area=(request.args.get("area") or "").upper() or None,
-        status=request.args.get("estatus") or "validated",
-        updated_since=updated_since,
-    )
-
-
 @bp.route("/padron")
 @login_required
 def registry_export_page():
@@ -116,7 +92,8 @@ def registry_export_page():
 @bp.route("/padron.<any(csv, json):fmt>")
 @login_required
 def registry_export(fmt):
-    records = queries.staff_export(current_user, _export_filters())
+    records = queries.staff_export(current_user,
+                                   services.export_filters(current_user, request.args))
     stamp = datetime.now().strftime("%Y%m%d")
     if fmt == "csv":
         body, mimetype = queries.csv_chunks(records), "text/csv; charset=utf-8"
