@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community.core.errors import NotFound, ValidationError
+from community.core.errors import ValidationError
 from community.events import attendance, bp, certificates, qr, services
 from community.extensions import db, limiter
 from community.profiles import services as profiles
@@ -146,9 +146,7 @@ def verify_certificate(code: str):
 @bp.route("/eventos/registro/<int:registration_id>/qr.png")
 @login_required
 def ticket_qr(registration_id: int):
-    registration = services.get_registration(current_user, registration_id)
-    if registration.status == "cancelled":
-        raise NotFound()
+    registration = services.get_ticket(current_user, registration_id)
     response = Response(qr.ticket_png(registration), mimetype="image/png")
     response.headers["Cache-Control"] = PRIVATE
     return response

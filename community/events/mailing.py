@@ -1,7 +1,8 @@
 """Mail about a person's registration, in their language, queued in the mail outbox.
 
-A confirmed place travels with two attachments: the event as .ics (with the online link,
-which only confirmed people get) and the personal QR code that staff scan at the door.
+A confirmed place travels with two attachments: the event as .ics (with the online link, as
+``services.online_link`` gives it to the person) and the personal QR code that staff scan at
+the door (``services.has_ticket``).
 Inside ``aftercommit.quiet()`` (demo and import data) no mail is built at all: the attachments
 cost about 0.1 s each, for a message that would not be queued anyway.
 """
@@ -18,7 +19,7 @@ from community.core.mail import send_template
 from community.core.notifications import notify
 from community.core.timeutil import utcnow
 from community.core.urls import external_url
-from community.events import ical, qr
+from community.events import ical, qr, services
 from community.events.models import Event, Registration
 from community.extensions import db
 
@@ -35,7 +36,7 @@ def _attachments(registration: Registration, with_qr: bool = True) -> tuple:
     with force_locale(_locale(registration)):
         ics = ical.event_calendar(event, registration)
     files = [(f"{event.slug}.ics", "text/calendar", ics)]
-    if with_qr and registration.status == "confirmed":
+    if with_qr and services.has_ticket(registration):
         files.append(("codigo-de-acceso.png", "image/png", qr.ticket_png(registration)))
     return tuple(files)
 

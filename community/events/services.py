@@ -553,6 +553,21 @@ def register(actor, event: Event, organization: Organization | None = None,
     return registration
 
 
+def has_ticket(registration: Registration) -> bool:
+    """A QR ticket for the door exists for a confirmed place only (the door checks in no one
+    else): the mail attaches it, the pages show it and its image is served on this rule."""
+    return registration.status == "confirmed"
+
+
+def get_ticket(actor, registration_id: int) -> Registration:
+    """A registration whose ticket this person may see (their own, or one of an event they
+    manage); 404 when there is no ticket to show."""
+    registration = get_registration(actor, registration_id)
+    if not has_ticket(registration):
+        raise NotFound()
+    return registration
+
+
 def can_change_registration(user, registration: Registration) -> bool:
     return getattr(user, "is_authenticated", False) and (
         registration.user_id == user.id or can_manage(user, registration.event))
