@@ -81,6 +81,7 @@ def test_publish_register_check_in_and_verify_certificate(page, phone, make_user
     sign_in(page, staff.email)
     announce_and_publish(page)
     event_url = page.url
+    mail_sender.send_all_due()  # the announcement's notices, queued when staff published
     with mail.record_messages() as sent:
         register_on_phone(phone, axe, citizen.email)
         mail_sender.send_all_due()  # what the background sender does a moment later
