@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community.config import Config
 from community.core import i18n  # noqa: F401 - lazy translations are escaped in HTML
+from community.core.inputs import IdConverter
 from community.core.security import SecureCookiesOnHttps
 from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
@@ -23,6 +24,8 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=str(Path(config.INSTANCE_DIR).resolve()),
     )
     app.config.from_object(config)
+    # Before any route exists: every <int:...> in a URL is a database id (core.inputs).
+    app.url_map.converters["int"] = IdConverter
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.wsgi_app = SecureCookiesOnHttps(app.wsgi_app)
     if app.config["TRUST_PROXY"]:

@@ -14,6 +14,7 @@ from community.accounts import bp
 from community.accounts.forms import ChangeEmailForm, ChangePasswordForm, ResendConfirmationForm
 from community.core import notifications
 from community.core.errors import ValidationError
+from community.core.pagination import page_arg
 from community.core.urls import safe_next
 from community.extensions import db
 
@@ -38,8 +39,7 @@ def _unread_notifications():
 @bp.route("/cuenta/avisos", endpoint="notifications")
 @login_required
 def notifications_page():
-    page = request.args.get("page", 1, type=int)
-    pages = notifications.for_user(current_user, page=max(1, page), per_page=PER_PAGE)
+    pages = notifications.for_user(current_user, page=page_arg(request.args), per_page=PER_PAGE)
     return render_template("accounts/notifications.html", pages=pages,
                            unread=notifications.unread_count(current_user))
 

@@ -21,6 +21,7 @@ from community.accounts.forms import (
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.network import network_of
+from community.core.pagination import page_arg
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
@@ -276,8 +277,7 @@ def _admin_query() -> str | None:
 @login_required
 def admin_users():
     query = request.args.get("q", "")[:100]
-    page = request.args.get("page", 1, type=int)
-    users = services.list_users(current_user, query=query, page=page)
+    users = services.list_users(current_user, query=query, page=page_arg(request.args))
     return render_template("accounts/admin_users.html", users=users, query=query,
                            role_form=RoleForm(), active_form=ActiveForm())
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from community.core.catalog import is_municipality
 from community.core.errors import ValidationError
+from community.core.pagination import parse_page
 from community.core.timeutil import LOCAL_TZ, to_local, utcnow
 from community.events.fields import KINDS, MODALITIES, TOPICS
 from community.events.models import Event, EventSession, Registration, event_topic
@@ -42,7 +43,7 @@ class CalendarFilters:
         filters = cls(kind=args.get("tipo") or None, municipality=args.get("municipio") or None,
                       modality=args.get("modalidad") or None, topic=args.get("tema") or None,
                       mine=args.get("mi_municipio") == "1", past=args.get("pasados") == "1",
-                      page=max(1, _int(args.get("page"), 1)))
+                      page=parse_page(args.get("page")))
         filters.check()
         return filters
 
@@ -76,13 +77,6 @@ class CalendarFilters:
         if self.mine and user_municipality and not self.municipality:
             args["municipio"] = user_municipality
         return args
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _filtered(stmt: Select, filters: CalendarFilters, user_municipality: str | None) -> Select:

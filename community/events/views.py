@@ -27,7 +27,9 @@ from community.core import uploads
 from community.core.catalog import municipality_choices, municipality_name
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.inputs import parse_id
 from community.core.pagecache import cached_page
+from community.core.pagination import page_arg
 from community.core.permissions import has_role
 from community.core.timeutil import utcnow
 from community.core.web import render_form
@@ -353,12 +355,13 @@ def remove_session(slug: str, session_id: int):
 
 def _chosen_organization(value: str | None) -> Organization | None:
     """The OSC picked in "a nombre de"; the service checks the person belongs to it."""
-    if not value:
+    message = _("Solo puedes registrarte a nombre de una OSC de la que formas parte.")
+    organization_id = parse_id(value, "organization", message)
+    if organization_id is None:
         return None
-    organization = db.session.get(Organization, int(value)) if value.isdigit() else None
+    organization = db.session.get(Organization, organization_id)
     if organization is None:
-        raise ValidationError({"organization": _("Solo puedes registrarte a nombre de una OSC "
-                                                 "de la que formas parte.")})
+        raise ValidationError({"organization": message})
     return organization
 
 
@@ -437,7 +440,7 @@ def my_registrations():
 @login_required
 def manage():
     organization_ids = services.managed_organization_ids(current_user)
-    results = queries.manage_list(organization_ids, request.args.get("page", 1, type=int))
+    results = queries.manage_list(organization_ids, page_arg(request.args))
     return render_template(
         "events/manage.html", results=results,
         counts=queries.registration_counts([event.id for event in results.items]),

@@ -15,6 +15,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.inputs import as_id
 from community.extensions import db
 from community.forums import bp, categories
 from community.forums.forms import ChoiceField
@@ -94,8 +95,10 @@ def reorder_categories():
     categories.require_manager(current_user)
     positions = {}
     for key, value in request.form.items():
-        if key.startswith("position-") and key[len("position-"):].isdigit():
-            positions[int(key[len("position-"):])] = value
+        category_id = as_id(key.removeprefix("position-")) if key.startswith("position-") \
+            else None
+        if category_id is not None:
+            positions[category_id] = value
     try:
         categories.reorder_categories(current_user, positions)
     except ValidationError as error:

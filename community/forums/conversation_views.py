@@ -16,6 +16,7 @@ from community.accounts import services as accounts
 from community.core.database import transaction_kind
 from community.core.errors import PermissionDenied, ValidationError
 from community.core.forms import attach_errors
+from community.core.pagination import page_arg
 from community.core.urls import safe_next
 from community.core.web import render_form
 from community.extensions import db, limiter
@@ -77,8 +78,7 @@ def _unread_messages():
 @bp.route("/mensajes", endpoint="conversations")
 @login_required
 def conversations_page():
-    pages, rows = conversations.my_conversations(current_user,
-                                                 request.args.get("page", 1, type=int))
+    pages, rows = conversations.my_conversations(current_user, page_arg(request.args))
     return render_template("forums/messages/list.html", pages=pages, rows=rows)
 
 
@@ -117,7 +117,7 @@ def _attach(form, error) -> None:
 @login_required
 def conversation(conversation_id: int):
     found = conversations.get_conversation(current_user, conversation_id)
-    page = request.args.get("page", type=int)
+    page = page_arg(request.args, default=None)  # none: the last page
     since = conversations.last_read_at(current_user, found)
     if page is None:
         _mark_read_now(found)

@@ -24,6 +24,7 @@ from sqlalchemy import and_, func, or_, select
 from community.accounts.models import User
 from community.core.aftercommit import push_after_commit
 from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.inputs import as_id
 from community.core.notifications import notify
 from community.core.permissions import require_signed_in
 from community.core.sanitize import render_markdown
@@ -141,7 +142,7 @@ def find_person(raw) -> User | None:
     if not text:
         return None
     match = PERSON_HANDLE.match(text)
-    user_id = int(match.group(1)) if match else (int(text) if text.isdigit() else None)
+    user_id = as_id(match.group(1) if match else text)
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.is_active or user.email_confirmed_at is None:
         return None

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from community.accounts.models import User
 from community.extensions import db
-from community.forums.notices import MENTION, PERSON_HANDLE, handle_of
+from community.forums.notices import MENTION, handle_of, person_ids
 from community.profiles.models import Organization
 
 # The handle of notices.MENTION, in any case (notices lower-cases the text before matching).
@@ -41,7 +41,7 @@ def targets(handles: set[str]) -> dict[str, str | None]:
     """``{handle: href}`` for the handles that name someone: None for a person (no link), the
     profile path for a validated OSC. Unknown handles are left out."""
     found: dict[str, str | None] = {}
-    ids = {int(m.group(1)) for h in handles if (m := PERSON_HANDLE.match(h))}
+    ids = person_ids(handles)
     if ids:
         for user in db.session.scalars(select(User).where(User.id.in_(ids),
                                                           User.active.is_(True))):

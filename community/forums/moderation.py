@@ -16,6 +16,7 @@ from sqlalchemy import select
 from community.accounts.models import User
 from community.core import audit
 from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.inputs import parse_id
 from community.core.notifications import notify
 from community.core.permissions import require_signed_in
 from community.core.timeutil import utcnow
@@ -265,12 +266,11 @@ def move_topic(actor, topic: Topic, raw_category) -> Topic:
 
 
 def _category(raw) -> Category:
-    try:
-        category = db.session.get(Category, int(raw))
-    except (TypeError, ValueError):
-        category = None
+    message = _l("Elige una categoría de la lista.")
+    category_id = parse_id(raw, "category", message)
+    category = db.session.get(Category, category_id) if category_id else None
     if category is None:
-        raise ValidationError({"category": _l("Elige una categoría de la lista.")})
+        raise ValidationError({"category": message})
     return category
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from community.accounts.models import User
+from community.core.inputs import as_id
 from community.core.notifications import notify
 from community.core.text import slugify
 from community.extensions import db
@@ -23,12 +24,18 @@ def handle_of(user: User) -> str:
     return f"{slugify(user.name, max_length=60) or 'persona'}-{user.id}"
 
 
+def person_ids(handles) -> set[int]:
+    """The account ids named by personal handles; a number no account can have (``@ana-`` and
+    40 digits, which the database cannot even compare) names nobody."""
+    return {i for h in handles if (m := PERSON_HANDLE.match(h)) and (i := as_id(m.group(1)))}
+
+
 def mentioned_people(body: str) -> list[User]:
     """The people a text mentions: by personal handle, or every admin of a mentioned OSC."""
     handles = set(MENTION.findall(body.lower()))
     if not handles:
         return []
-    ids = {int(m.group(1)) for h in handles if (m := PERSON_HANDLE.match(h))}
+    ids = person_ids(handles)
     people = [user for user in db.session.scalars(select(User).where(User.id.in_(ids)))
               if handle_of(user) in handles] if ids else []
     orgs = list(db.session.scalars(select(Organization).where(Organization.slug.in_(handles),

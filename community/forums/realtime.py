@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from community.core.database import transaction_kind
+from community.core.inputs import as_id
 from community.extensions import db, socketio
 from community.forums import access
 from community.forums.conversations import can_read_conversation, conversation_room
@@ -22,15 +23,9 @@ JOINED = {"ok": True}
 
 
 def _id_from(data, key: str) -> int | None:
-    """The positive integer id a client sent, or None for anything else."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    """The id a client sent (a number or ASCII digits the database can hold), or None for
+    anything else."""
+    return as_id(data.get(key) if isinstance(data, dict) else None)
 
 
 @socketio.on("join_topic")

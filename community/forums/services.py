@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.inputs import as_id
 from community.core.permissions import require_signed_in
 from community.core.sanitize import render_markdown
 from community.core.text import slugify
@@ -213,7 +214,8 @@ def reply(actor, topic: Topic, raw: Mapping, now: datetime | None = None) -> Pos
     except ValidationError as error:
         errors.update(error.errors)
     if raw.get("quote"):
-        quoted = db.session.get(Post, _int(raw.get("quote")))
+        quote_id = as_id(raw.get("quote"))
+        quoted = db.session.get(Post, quote_id) if quote_id else None
         if quoted is None or quoted.topic_id != topic.id or quoted.status != "visible":
             errors["quote"] = _l("La respuesta que citas ya no está disponible.")
     if errors:
@@ -224,13 +226,6 @@ def reply(actor, topic: Topic, raw: Mapping, now: datetime | None = None) -> Pos
     db.session.flush()
     _after_post(actor, post, new_topic=False)
     return post
-
-
-def _int(raw) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _add_post(actor, topic: Topic, body: str, organization, quoted=None, now=None) -> Post:

@@ -25,7 +25,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from community.core.database import transaction_kind
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.inputs import as_id
 from community.core.pagecache import cached_page
+from community.core.pagination import page_arg
 from community.core.sanitize import render_markdown
 from community.extensions import db, limiter
 from community.forums import access, bp, queries, services
@@ -65,7 +67,7 @@ posting_limit = limiter.shared_limit(_post_limit, scope="forum-post", key_func=_
 
 
 def _page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg(request.args)
 
 
 def _topic_url(topic: Topic, page: int = 1, **kwargs) -> str:
@@ -215,7 +217,7 @@ def _topic_view(found: Topic):
 
 def _prefill_quote(form: ReplyForm, found: Topic) -> None:
     """``?cita=<post id>``: the reply form starts quoting that post (the Quote button)."""
-    wanted = request.args.get("cita", type=int)
+    wanted = as_id(request.args.get("cita"))
     if wanted:
         quoted = db.session.get(Post, wanted)
         if quoted is not None and quoted.topic_id == found.id and quoted.status == "visible":
@@ -240,9 +242,10 @@ def _render_topic(found: Topic, page_number: int, form: ReplyForm | None,
 
 
 def _quoted_post(form: ReplyForm | None, found: Topic) -> Post | None:
-    if form is None or not form.quote.data or not str(form.quote.data).isdigit():
+    quote_id = as_id(form.quote.data) if form is not None else None
+    if quote_id is None:
         return None
-    quoted = db.session.get(Post, int(form.quote.data))
+    quoted = db.session.get(Post, quote_id)
     return quoted if quoted is not None and quoted.topic_id == found.id else None
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from community.core.catalog import activity_areas, municipality_choices
 from community.core.errors import ValidationError
 from community.core.models import ActivityArea, Municipality
+from community.core.pagination import parse_page
 from community.core.permissions import require_staff
 from community.core.text import fold
 from community.core.timeutil import utcnow
@@ -58,7 +59,7 @@ class DirectoryFilters:
             population=args.get("poblacion") or None,
             q=(args.get("q") or "").strip()[:100],
             sort=args.get("orden") or "nombre",
-            page=max(1, _int(args.get("page"), 1)),
+            page=parse_page(args.get("page")),
             per_page=min(MAX_PER_PAGE, max(1, _int(args.get("por_pagina"), PER_PAGE))),
         )
         filters.check()

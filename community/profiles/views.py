@@ -8,6 +8,7 @@ from community.core import uploads
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.pagecache import cached_page
+from community.core.pagination import page_arg
 from community.core.web import render_form
 from community.extensions import db, limiter
 from community.profiles import bp, documents, queries, services
@@ -260,6 +261,6 @@ def accept_invitation(token):
 @login_required
 def history(slug):
     org = _org(slug)
-    revisions = services.history(current_user, org, page=request.args.get("page", 1, type=int))
+    revisions = services.history(current_user, org, page=page_arg(request.args))
     return render_template("profiles/history.html", org=org, revisions=revisions,
                            field_labels=REVISION_FIELD_LABELS, kind_labels=REVISION_KIND_LABELS)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.core.errors import ValidationError
+from community.core.pagination import page_arg
 from community.extensions import db
 from community.profiles import queries
 from community.profiles import services as registry
@@ -29,7 +30,7 @@ from community.staff import bp, services
 def audit_log():
     action = request.args.get("accion", "")[:60]
     entries = services.audit_log(current_user, action=action,
-                                 page=request.args.get("page", 1, type=int))
+                                 page=page_arg(request.args))
     return render_template("staff/audit_log.html", entries=entries, action=action)
 
 
