@@ -1,5 +1,6 @@
 """Event forms: the shape of each field. Every rule (dates, capacity, place, window) lives in
-``services.clean_event``, whose Spanish messages land next to these fields."""
+``services.clean_event``, whose Spanish messages land next to these fields; WTForms checks
+only the longest text of each field (the services' limits, ``core.inputs.MaxLength``)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,8 +9,10 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.catalog import municipality_choices
+from community.core.inputs import REASON_MAX, MaxLength
 from community.core.timeutil import to_local
 from community.events.fields import AUDIENCES, KINDS, MODALITIES, TOPICS
+from community.events.services import LONG_TEXT_LIMITS, SESSION_TEXT_LIMITS, TEXT_LIMITS
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 EVENT_FIELDS = ("title", "kind", "summary", "description", "starts_at", "ends_at", "modality",
@@ -46,13 +49,14 @@ def _whole_number(label, description=None):
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Título"), render_kw={"maxlength": 200})
+    title = StringField(_l("Título"), validators=[MaxLength(TEXT_LIMITS["title"])])
     kind = ChoiceField(_l("Tipo de evento"))
     summary = StringField(_l("Resumen"), description=_l("Una frase que aparece en el "
                                                         "calendario."),
-                          render_kw={"maxlength": 300})
+                          validators=[MaxLength(TEXT_LIMITS["summary"])])
     description = TextAreaField(_l("Descripción"), description=_l(
-        "Puedes usar Markdown: **negritas**, listas y enlaces."), render_kw={"rows": 8})
+        "Puedes usar Markdown: **negritas**, listas y enlaces."),
+        validators=[MaxLength(LONG_TEXT_LIMITS["description"])], render_kw={"rows": 8})
     starts_at = _when(_l("Empieza"), _l("Hora del centro de México."))
     ends_at = _when(_l("Termina"), _l("Hora del centro de México."))
     modality = ChoiceField(_l("Modalidad"))
@@ -60,9 +64,9 @@ class EventForm(FlaskForm):
         "Obligatorio si es presencial o híbrido."))
     venue = StringField(_l("Lugar"), description=_l("Por ejemplo: Centro de Servicios "
                                                     "Administrativos, sala 2."),
-                        render_kw={"maxlength": 200})
-    address = StringField(_l("Dirección"), render_kw={"maxlength": 250,
-                                                      "autocomplete": "street-address"})
+                        validators=[MaxLength(TEXT_LIMITS["venue"])])
+    address = StringField(_l("Dirección"), validators=[MaxLength(TEXT_LIMITS["address"])],
+                          render_kw={"autocomplete": "street-address"})
     online_url = StringField(_l("Enlace para conectarse"), description=_l(
         "Obligatorio si es en línea o híbrido. Solo lo ven las personas con lugar "
         "confirmado."), render_kw={"inputmode": "url", "spellcheck": "false"})
@@ -75,6 +79,7 @@ class EventForm(FlaskForm):
         "Déjalo vacío para cerrarlo cuando empiece el evento."))
     audience = ChoiceField(_l("Dirigido a"))
     speakers = TextAreaField(_l("Ponentes"), description=_l("Una persona por línea."),
+                             validators=[MaxLength(LONG_TEXT_LIMITS["speakers"])],
                              render_kw={"rows": 3})
     hours = _whole_number(_l("Horas de la constancia"), _l(
         "Déjalo vacío para calcularlas por la duración."))
@@ -111,12 +116,12 @@ class EventForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Sesión"), render_kw={"maxlength": 200})
+    title = StringField(_l("Sesión"), validators=[MaxLength(SESSION_TEXT_LIMITS["title"])])
     starts_at = _when(_l("Empieza"), _l("Hora del centro de México."))
     ends_at = _when(_l("Termina"), _l("Hora del centro de México."))
-    room = StringField(_l("Sala"), render_kw={"maxlength": 120})
+    room = StringField(_l("Sala"), validators=[MaxLength(SESSION_TEXT_LIMITS["room"])])
     speakers = StringField(_l("Ponentes"), description=_l("Separados por comas."),
-                           render_kw={"maxlength": 500})
+                           validators=[MaxLength(SESSION_TEXT_LIMITS["speakers"])])
 
     def session_data(self) -> dict:
         return {name: getattr(self, name).data for name in
@@ -125,7 +130,8 @@ class SessionForm(FlaskForm):
 
 class CancelEventForm(FlaskForm):
     reason = TextAreaField(_l("Motivo de la cancelación"), description=_l(
-        "Se enviará a todas las personas registradas."), render_kw={"rows": 3})
+        "Se enviará a todas las personas registradas."), validators=[MaxLength(REASON_MAX)],
+        render_kw={"rows": 3})
 
 
 class RegisterForm(FlaskForm):

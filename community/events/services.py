@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from community.core import audit
 from community.core.catalog import is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.inputs import DESCRIPTION_MAX, REASON_MAX, check_length
 from community.core.permissions import has_role, require_signed_in
 from community.core.sanitize import render_markdown
 from community.core.text import slugify
@@ -33,7 +34,8 @@ from community.profiles.models import Organization
 MAX_CAPACITY = 100_000
 MAX_HOURS = 500
 TEXT_LIMITS = {"title": 200, "summary": 300, "venue": 200, "address": 250}
-LONG_TEXT_LIMITS = {"description": 20_000, "speakers": 5_000}
+LONG_TEXT_LIMITS = {"description": DESCRIPTION_MAX, "speakers": 5_000}
+SESSION_TEXT_LIMITS = {"title": 200, "room": 120, "speakers": 500}
 RESERVED_SLUGS = {"calendario", "nuevo", "mis-registros", "mes", "personal", "gestion",
                   "asistencia", "registro", "mi-calendario"}
 ACTIVE = ("confirmed", "waitlisted")
@@ -163,9 +165,10 @@ def _clean_texts(raw, cleaned, errors) -> None:
         errors["title"] = _l("Escribe el título del evento.")
     for name, limit in LONG_TEXT_LIMITS.items():
         text = str(raw.get(name) or "").strip()
-        if len(text) > limit:
-            errors[name] = _l("Escribe como máximo %(max)d caracteres; ahora hay %(count)d.",
-                              max=limit, count=len(text))
+        try:
+            check_length(text, limit, name)
+        except ValidationError as error:
+            errors.update(error.errors)
         cleaned[name] = text
 
 
@@ -355,12 +358,12 @@ def cancel(actor, event: Event, reason: str) -> None:
     require_manage(actor, event)
     if event.status not in {"draft", "published"}:
         raise ValidationError(_l("Este evento ya no se puede cancelar."))
-    reason = (reason or "").strip()
+    reason = check_length((reason or "").strip(), REASON_MAX, "reason")
     if len(reason) < 5:
         raise ValidationError({"reason": _l("Explica en una frase por qué se cancela.")})
     was_published = event.status == "published"
     event.status = "cancelled"
-    event.cancel_reason = reason[:2000]
+    event.cancel_reason = reason
     event.cancelled_at = utcnow()
     _raise_sequence(event)
     audit.record("event.cancel", actor, event, reason=event.cancel_reason)
@@ -398,14 +401,14 @@ def add_session(actor, event: Event, raw: Mapping) -> EventSession:
     errors: dict[str, str] = {}
     values: dict = {}
     try:
-        values["title"] = v.clean_text(raw.get("title"), 200)
+        values["title"] = v.clean_text(raw.get("title"), SESSION_TEXT_LIMITS["title"])
     except ValueError as error:
         errors["title"] = error.args[0]
     if not values.get("title") and "title" not in errors:
         errors["title"] = _l("Escribe el nombre de la sesión.")
     for name in ("room", "speakers"):
         try:
-            values[name] = v.clean_text(raw.get(name), 120 if name == "room" else 500) or ""
+            values[name] = v.clean_text(raw.get(name), SESSION_TEXT_LIMITS[name]) or ""
         except ValueError as error:
             errors[name] = error.args[0]
     for name in ("starts_at", "ends_at"):

@@ -15,7 +15,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
-from community.core.inputs import as_id
+from community.core.inputs import MaxLength, as_id
 from community.extensions import db
 from community.forums import bp, categories
 from community.forums.forms import ChoiceField
@@ -27,14 +27,15 @@ class CategoryForm(FlaskForm):
     """The fields of a category; the rules (lengths, groups, free slugs) live in
     ``categories``, whose Spanish messages land next to these fields."""
 
-    name = StringField(_l("Nombre"), render_kw={"maxlength": categories.NAME_MAX,
-                                                 "autocomplete": "off"})
+    name = StringField(_l("Nombre"), validators=[MaxLength(categories.NAME_MAX)],
+                       render_kw={"autocomplete": "off"})
     slug = StringField(_l("Dirección"), description=_l(
         "La parte final de /foros/…: minúsculas, números y guiones. Si la dejas vacía, se "
         "forma con el nombre."),
-        render_kw={"maxlength": categories.SLUG_MAX, "autocomplete": "off"})
-    description = TextAreaField(_l("Descripción"), render_kw={
-        "rows": 3, "maxlength": categories.DESCRIPTION_MAX})
+        validators=[MaxLength(categories.SLUG_MAX)], render_kw={"autocomplete": "off"})
+    description = TextAreaField(_l("Descripción"),
+                                validators=[MaxLength(categories.DESCRIPTION_MAX)],
+                                render_kw={"rows": 3})
     group = ChoiceField(_l("Grupo"), choices=list(categories.GROUPS.items()))
     position = StringField(_l("Posición"), description=_l(
         "Las categorías se muestran de menor a mayor posición."),

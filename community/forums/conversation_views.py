@@ -16,6 +16,7 @@ from community.accounts import services as accounts
 from community.core.database import transaction_kind
 from community.core.errors import PermissionDenied, ValidationError
 from community.core.forms import attach_errors
+from community.core.inputs import MaxLength
 from community.core.pagination import page_arg
 from community.core.urls import safe_next
 from community.core.web import render_form
@@ -38,7 +39,7 @@ def _organization_field():
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Mensaje"), description=_l(
         "Puedes usar Markdown: **negritas**, listas y enlaces."),
-        render_kw={"rows": 4, "maxlength": services.BODY_MAX})
+        validators=[MaxLength(services.BODY_MAX)], render_kw={"rows": 4})
     organization = _organization_field()
 
 
@@ -46,7 +47,7 @@ class NewConversationForm(MessageForm):
     to = StringField(_l("Para"), description=_l(
         "Identificadores de 1 a 9 personas separados por comas (por ejemplo, ana-torres-12). "
         "Usa la búsqueda de abajo para encontrarlos."), render_kw={"autocomplete": "off"})
-    subject = StringField(_l("Asunto"), render_kw={"maxlength": conversations.SUBJECT_MAX})
+    subject = StringField(_l("Asunto"), validators=[MaxLength(conversations.SUBJECT_MAX)])
     field_order = ("to", "subject", "body", "organization")
 
 

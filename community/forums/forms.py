@@ -1,11 +1,13 @@
 """Forum forms: the shape of each field. The rules (lengths, who may write on behalf of which
 OSC, what may be quoted) live in ``services``, whose Spanish messages land next to these
-fields, so WTForms validates nothing but the CSRF token here."""
+fields; WTForms checks only the CSRF token and the longest text (``core.inputs.MaxLength``,
+the services' own limits), so an over-long text is refused before anything renders it."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from community.core.inputs import MaxLength
 from community.forums.services import BODY_MAX, TITLE_MAX
 
 MARKDOWN_HINT = _l("Puedes usar Markdown: **negritas**, *cursivas*, listas, enlaces y > citas. "
@@ -18,8 +20,8 @@ class ChoiceField(SelectField):
 
 
 def _body(label):
-    return TextAreaField(label, description=MARKDOWN_HINT, render_kw={
-        "rows": 8, "maxlength": BODY_MAX, "data-composer": "", "spellcheck": "true"})
+    return TextAreaField(label, description=MARKDOWN_HINT, validators=[MaxLength(BODY_MAX)],
+                         render_kw={"rows": 8, "data-composer": "", "spellcheck": "true"})
 
 
 class _OnBehalfForm(FlaskForm):
@@ -40,7 +42,7 @@ class _OnBehalfForm(FlaskForm):
 class TopicForm(_OnBehalfForm):
     title = StringField(_l("Título"), description=_l("Una pregunta o una frase que resuma el "
                                                      "tema."),
-                        render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
+                        validators=[MaxLength(TITLE_MAX)], render_kw={"autocomplete": "off"})
     body = _body(_l("Mensaje"))
 
     def topic_data(self) -> dict:
@@ -58,8 +60,8 @@ class ReplyForm(_OnBehalfForm):
 
 
 class EditPostForm(FlaskForm):
-    title = StringField(_l("Título del tema"), render_kw={"maxlength": TITLE_MAX,
-                                                          "autocomplete": "off"})
+    title = StringField(_l("Título del tema"), validators=[MaxLength(TITLE_MAX)],
+                        render_kw={"autocomplete": "off"})
     body = _body(_l("Mensaje"))
 
     def edit_data(self, first_post: bool) -> dict:

@@ -19,6 +19,7 @@ from community.accounts import realtime
 from community.accounts import services as accounts
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.inputs import MaxLength
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
 from community.extensions import db, limiter
@@ -31,7 +32,7 @@ REPORT_LIMIT = "20 per hour"
 class ReportForm(FlaskForm):
     reason = TextAreaField(_l("¿Por qué reportas este mensaje?"), description=_l(
         "Por ejemplo: es ofensivo, es publicidad o comparte datos personales."),
-        render_kw={"rows": 4, "maxlength": moderation.REASON_MAX})
+        validators=[MaxLength(moderation.REASON_MAX)], render_kw={"rows": 4})
 
 
 class SuspendForm(FlaskForm):
@@ -43,7 +44,7 @@ class SuspendForm(FlaskForm):
         render_kw={"type": "date"})
     reason = TextAreaField(_l("Motivo"), description=_l(
         "La persona lo leerá al intentar entrar."),
-        render_kw={"rows": 3, "maxlength": 500})
+        validators=[MaxLength(accounts.SUSPENSION_REASON_MAX)], render_kw={"rows": 3})
 
 
 class ToolForm(FlaskForm):
@@ -52,8 +53,8 @@ class ToolForm(FlaskForm):
     action = HiddenField()
     category = HiddenField()
     next = HiddenField()
-    reason = TextAreaField(_l("Motivo"), render_kw={"rows": 3,
-                                                   "maxlength": moderation.REASON_MAX})
+    reason = TextAreaField(_l("Motivo"), validators=[MaxLength(moderation.REASON_MAX)],
+                           render_kw={"rows": 3})
 
 
 @bp.app_context_processor

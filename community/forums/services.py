@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
-from community.core.inputs import as_id
+from community.core.inputs import POST_MAX, as_id, check_length
 from community.core.permissions import require_signed_in
 from community.core.sanitize import render_markdown
 from community.core.text import slugify
@@ -35,7 +35,7 @@ from community.forums.models import Category, Post, PostRevision, Subscription, 
 from community.profiles.models import Organization
 
 TITLE_MIN, TITLE_MAX = 8, 200
-BODY_MIN, BODY_MAX = 2, 20_000
+BODY_MIN, BODY_MAX = 2, POST_MAX
 
 
 # --- permissions (reading: ``access``) ---------------------------------------------------
@@ -142,12 +142,9 @@ def clean_title(raw) -> str:
 
 
 def clean_body(raw) -> str:
-    body = str(raw or "").strip()
+    body = check_length(str(raw or "").strip(), BODY_MAX, "body")
     if len(body) < BODY_MIN:
         raise ValidationError({"body": _l("Escribe tu mensaje.")})
-    if len(body) > BODY_MAX:
-        raise ValidationError({"body": _l("Escribe como máximo %(max)d caracteres; ahora hay "
-                                          "%(count)d.", max=BODY_MAX, count=len(body))})
     return body
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from community.core.database import transaction_kind
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
-from community.core.inputs import as_id
+from community.core.inputs import as_id, check_length
 from community.core.pagecache import cached_page
 from community.core.pagination import page_arg
 from community.core.sanitize import render_markdown
@@ -36,7 +36,6 @@ from community.forums.forms import EditPostForm, ReplyForm, TopicForm
 from community.forums.models import Category, Post, Topic
 
 DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
-PREVIEW_LIMIT = "60 per minute"
 
 
 # --- rate limits --------------------------------------------------------------------------
@@ -54,13 +53,24 @@ def _per_person() -> str:
 
 
 def _previewing() -> bool:
-    """A preview saves nothing, so it does not use up the posting allowance."""
-    return "preview" in request.form
+    """A preview button was pressed (the form comes back), or forums.js asked for one."""
+    return request.endpoint == "forums.preview" or "preview" in request.form
 
 
-# One allowance shared by opening topics, replying and editing.
+def _not_previewing() -> bool:
+    return not _previewing()
+
+
+# One allowance shared by opening topics, replying and editing. A preview saves nothing, so it
+# does not use it up.
 posting_limit = limiter.shared_limit(_post_limit, scope="forum-post", key_func=_per_person,
                                      methods=["POST"], exempt_when=_previewing)
+
+# A preview renders the Markdown as posting does, so it has the same allowance (one setting,
+# RATELIMIT_FORUM_POST), counted apart: previews from the composer and from the form's
+# button share it, and previewing never uses up the posting allowance.
+preview_limit = limiter.shared_limit(_post_limit, scope="forum-preview", key_func=_per_person,
+                                     methods=["POST"], exempt_when=_not_previewing)
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -89,10 +99,17 @@ def _on_behalf_kwargs() -> dict:
 
 
 def _preview_html(form) -> str | None:
-    """The sanitized preview of a form's body when its preview button was pressed."""
+    """The sanitized preview of a form's body when its preview button was pressed. A body
+    longer than a post may be is not rendered (an empty preview): its message goes next to
+    the field, as it would on posting."""
     if not _previewing():
         return None
-    return render_markdown(form.body.data or "")
+    try:
+        body = check_length(form.body.data, services.BODY_MAX, "body")
+    except ValidationError as error:
+        attach_errors(form, error)
+        return ""
+    return render_markdown(body)
 
 
 # --- the board ----------------------------------------------------------------------------
@@ -169,6 +186,7 @@ def subscribe_category(category_slug: str):
 @bp.route("/foros/<category_slug>/nuevo", methods=["GET", "POST"])
 @login_required
 @posting_limit
+@preview_limit
 def new_topic(category_slug: str):
     found = services.get_category(current_user, category_slug)
     services.require_can_post(current_user, found)
@@ -302,6 +320,7 @@ def post_fragment(post_id: int):
 @bp.route("/foros/t/<int:topic_id>/responder", methods=["POST"])
 @login_required
 @posting_limit
+@preview_limit
 def reply(topic_id: int):
     found = services.get_topic(current_user, topic_id)
     services.require_can_post(current_user, found.category, found)
@@ -343,6 +362,7 @@ def subscribe_topic(topic_id: int):
 @bp.route("/foros/p/<int:post_id>/editar", methods=["GET", "POST"])
 @login_required
 @posting_limit
+@preview_limit
 def edit_post(post_id: int):
     post = services.get_post(current_user, post_id)
     services.require_can_edit(current_user, post)
@@ -379,14 +399,14 @@ def withdraw_post(post_id: int):
 
 @bp.route("/foros/vista-previa", methods=["POST"])
 @login_required
-@limiter.limit(PREVIEW_LIMIT, key_func=_per_person)
+@preview_limit
 def preview():
-    """The Markdown of the composer as the page will show it, through the one allow-list."""
-    text = request.form.get("body", "")
-    if len(text) > services.BODY_MAX:
-        message = _("Escribe como máximo %(max)d caracteres; ahora hay %(count)d.",
-                    max=services.BODY_MAX, count=len(text))
-        return jsonify(error=message), 422
+    """The Markdown of the composer as the page will show it, through the one allow-list;
+    refused (422, in Spanish) beyond the length of a post, before anything is rendered."""
+    try:
+        text = check_length(request.form.get("body", ""), services.BODY_MAX, "body")
+    except ValidationError as error:
+        return jsonify(error=str(error.errors["body"])), 422
     return jsonify(html=str(render_markdown(text)))
 
 

@@ -16,7 +16,9 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.catalog import OTHER_STATE, activity_areas, municipality_choices
+from community.core.inputs import REASON_MAX, MaxLength
 from community.profiles.fields import FIELDS_BY_NAME, LEGAL_FORMS, POPULATIONS, SOCIAL_NETWORKS
+from community.profiles.services import NAME_MAX, TEXT_LIMITS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -41,10 +43,17 @@ def _label(name):
     return FIELDS_BY_NAME[name].label
 
 
+def _max(name):
+    """The service's limit for a free-text field, checked by the form too."""
+    return [MaxLength(TEXT_LIMITS[name])]
+
+
 class OrganizationForm(FlaskForm):
-    name = StringField(_label("name"), description=_l("Como la conoce la gente."))
+    name = StringField(_label("name"), description=_l("Como la conoce la gente."),
+                       validators=[MaxLength(NAME_MAX)])
     legal_name = StringField(_label("legal_name"), description=_l("Tal como aparece en el acta "
-                                                                  "constitutiva."))
+                                                                  "constitutiva."),
+                             validators=_max("legal_name"))
     legal_form = ChoiceField(_label("legal_form"))
     rfc = StringField(_label("rfc"), description=_l("12 caracteres. Ejemplo: ABC010203AB9."),
                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
@@ -52,16 +61,19 @@ class OrganizationForm(FlaskForm):
                                                         "Federal de las OSC (14 caracteres)."),
                         render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     constituted_on = DateField(_label("constituted_on"), validators=[Optional()])
-    deed_number = StringField(_label("deed_number"))
+    deed_number = StringField(_label("deed_number"), validators=_max("deed_number"))
     deed_notary = StringField(_label("deed_notary"),
-                              description=_l("Número y nombre de la notaría."))
-    deed_place = StringField(_label("deed_place"))
+                              description=_l("Número y nombre de la notaría."),
+                              validators=_max("deed_notary"))
+    deed_place = StringField(_label("deed_place"), validators=_max("deed_place"))
     sat_donee = BooleanField(_label("sat_donee"))
     sat_donee_since = DateField(_label("sat_donee_since"), validators=[Optional()])
-    social_registry_folio = StringField(_label("social_registry_folio"))
+    social_registry_folio = StringField(_label("social_registry_folio"),
+                                        validators=_max("social_registry_folio"))
     municipality_code = ChoiceField(_label("municipality_code"))
-    other_state = StringField(_label("other_state"))
-    address = StringField(_label("address"), render_kw={"autocomplete": "street-address"})
+    other_state = StringField(_label("other_state"), validators=_max("other_state"))
+    address = StringField(_label("address"), validators=_max("address"),
+                          render_kw={"autocomplete": "street-address"})
     postal_code = StringField(_label("postal_code"),
                               render_kw={"inputmode": "numeric", "autocomplete": "postal-code"})
     phone = StringField(_label("phone"), description=_l("10 dígitos."),
@@ -71,8 +83,9 @@ class OrganizationForm(FlaskForm):
     website = StringField(_label("website"), render_kw={"inputmode": "url"})
     mission = TextAreaField(_label("mission"), description=_l("Puedes usar Markdown: **negritas**,"
                                                               " listas y enlaces."),
-                            render_kw={"rows": 5})
-    social_object = TextAreaField(_label("social_object"), render_kw={"rows": 5})
+                            validators=_max("mission"), render_kw={"rows": 5})
+    social_object = TextAreaField(_label("social_object"), validators=_max("social_object"),
+                                  render_kw={"rows": 5})
     activities = MultiCheckboxField(_label("activities"))
     populations = MultiCheckboxField(_label("populations"))
     served_municipalities = MultiSelectField(
@@ -143,7 +156,7 @@ class MemberRoleForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Motivo"), description=_l("Se enviará a quienes administran la "
                                                         "organización."),
-                           render_kw={"rows": 3})
+                           validators=[MaxLength(REASON_MAX)], render_kw={"rows": 3})
 
 
 class EmptyForm(FlaskForm):

@@ -16,6 +16,7 @@ from community.accounts.models import User
 from community.core import audit
 from community.core.catalog import OTHER_STATE, is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
+from community.core.inputs import PROFILE_TEXT_MAX, REASON_MAX, check_length
 from community.core.mail import send_template
 from community.core.models import ActivityArea, Municipality
 from community.core.notifications import notify
@@ -49,8 +50,9 @@ REMIND_BEFORE = timedelta(days=30)
 TEXT_LIMITS = {
     "legal_name": 250, "deed_number": 40, "deed_notary": 200, "deed_place": 120,
     "social_registry_folio": 40, "other_state": 60, "address": 250,
-    "mission": 5000, "social_object": 5000,
+    "mission": PROFILE_TEXT_MAX, "social_object": PROFILE_TEXT_MAX,
 }
+NAME_MAX = 200
 REQUIRED_ON_REGISTER = ("name", "municipality_code", "activities")
 
 
@@ -128,7 +130,7 @@ def display_status(org: Organization, now: datetime | None = None) -> str:
 
 def _clean_scalar(name: str, raw):
     if name == "name":
-        return v.clean_text(raw, 200, min_len=3)
+        return v.clean_text(raw, NAME_MAX, min_len=3)
     if name in TEXT_LIMITS:
         return v.clean_text(raw, TEXT_LIMITS[name]) or None
     cleaners = {
@@ -388,7 +390,7 @@ def decide_change_request(actor: User, request: ChangeRequest, approve: bool,
     require_staff(actor)
     if request.status != "pending":
         raise ValidationError({"decision": _l("Esta solicitud ya fue resuelta.")})
-    reason = (reason or "").strip()
+    reason = check_length((reason or "").strip(), REASON_MAX, "reason")
     if not approve and not reason:
         raise ValidationError({"reason": _l("Explica el motivo para que la organización pueda "
                                             "corregirlo.")})
@@ -451,8 +453,7 @@ def deactivate(actor: User, org: Organization, reason: str) -> None:
 def _require_reason(reason: str) -> None:
     if not (reason or "").strip():
         raise ValidationError({"reason": _l("Escribe el motivo; se enviará a la organización.")})
-    if len(reason) > 2000:
-        raise ValidationError({"reason": _l("El motivo no puede pasar de 2000 caracteres.")})
+    check_length(reason, REASON_MAX, "reason")
 
 
 def confirm_current(actor: User, org: Organization) -> None:
