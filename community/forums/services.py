@@ -211,9 +211,8 @@ def reply(actor, topic: Topic, raw: Mapping, now: datetime | None = None) -> Pos
     except ValidationError as error:
         errors.update(error.errors)
     if raw.get("quote"):
-        quote_id = as_id(raw.get("quote"))
-        quoted = db.session.get(Post, quote_id) if quote_id else None
-        if quoted is None or quoted.topic_id != topic.id or quoted.status != "visible":
+        quoted = quotable(topic, raw.get("quote"))
+        if quoted is None:
             errors["quote"] = _l("La respuesta que citas ya no está disponible.")
     if errors:
         raise ValidationError(errors)
@@ -222,6 +221,16 @@ def reply(actor, topic: Topic, raw: Mapping, now: datetime | None = None) -> Pos
     subscribe(actor, topic=topic)
     db.session.flush()
     _after_post(actor, post, new_topic=False)
+    return post
+
+
+def quotable(topic: Topic, raw_id) -> Post | None:
+    """The post of ``topic`` a reply may quote (a visible one), by its id as typed; None for
+    anything else. The Quote button, the form and :func:`reply` all ask here."""
+    quote_id = as_id(raw_id)
+    post = db.session.get(Post, quote_id) if quote_id else None
+    if post is None or post.topic_id != topic.id or post.status != "visible":
+        return None
     return post
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from community.core.database import transaction_kind
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
-from community.core.inputs import as_id, check_length
+from community.core.inputs import check_length
 from community.core.pagecache import cached_page
 from community.core.pagination import page_arg
 from community.core.sanitize import render_markdown
@@ -235,11 +235,9 @@ def _topic_view(found: Topic):
 
 def _prefill_quote(form: ReplyForm, found: Topic) -> None:
     """``?cita=<post id>``: the reply form starts quoting that post (the Quote button)."""
-    wanted = as_id(request.args.get("cita"))
-    if wanted:
-        quoted = db.session.get(Post, wanted)
-        if quoted is not None and quoted.topic_id == found.id and quoted.status == "visible":
-            form.quote.data = str(quoted.id)
+    quoted = services.quotable(found, request.args.get("cita"))
+    if quoted is not None:
+        form.quote.data = str(quoted.id)
 
 
 def _render_topic(found: Topic, page_number: int, form: ReplyForm | None,
@@ -260,11 +258,7 @@ def _render_topic(found: Topic, page_number: int, form: ReplyForm | None,
 
 
 def _quoted_post(form: ReplyForm | None, found: Topic) -> Post | None:
-    quote_id = as_id(form.quote.data) if form is not None else None
-    if quote_id is None:
-        return None
-    quoted = db.session.get(Post, quote_id)
-    return quoted if quoted is not None and quoted.topic_id == found.id else None
+    return services.quotable(found, form.quote.data) if form is not None else None
 
 
 def _post_context(found: Topic, page: int) -> dict:
