@@ -22,6 +22,8 @@ class SignUpForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     municipality = SelectField(_l("Municipio donde vives"), validators=[DataRequired(REQUIRED)])
+    # Where the person was going (an event page): carried through the confirmation link.
+    next = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,7 @@ from community.core.mail import send_template
 from community.core.network import network_of
 from community.core.permissions import ROLES, has_role, require_admin, require_staff
 from community.core.timeutil import LOCAL_TZ, utcnow
-from community.core.urls import external_url
+from community.core.urls import external_url, safe_next
 from community.extensions import db
 
 SIGN_IN_FAILED = _l("El correo o la contraseña no son correctos.")
@@ -49,6 +49,7 @@ class SignUp:
     password: str
     municipality: str
     locale: str | None = None
+    next: str = ""  # a same-site path to return to after confirming (an event page)
 
 
 def normalize_email(raw: str) -> str:
@@ -101,7 +102,7 @@ def sign_up(data: SignUp) -> User | None:
     user.set_password(data.password)
     db.session.add(user)
     db.session.flush()
-    send_confirmation(user)
+    send_confirmation(user, next=data.next)
     return user
 
 
@@ -112,10 +113,17 @@ def _send_already_registered(user: User) -> None:
                   reset_url=external_url("accounts.forgot_password"))
 
 
-def send_confirmation(user: User, email: str | None = None) -> None:
-    """Mail a signed link that proves the person owns ``email`` (the account's by default)."""
+def send_confirmation(user: User, email: str | None = None, next: str | None = None) -> None:
+    """Mail a signed link that proves the person owns ``email`` (the account's by default).
+
+    ``next``, a same-site path (checked by :func:`safe_next`), rides inside the signed token,
+    so the confirmation and the sign-in after it bring the person back where they started."""
     if email is None:
-        token = tokens.make_token(tokens.CONFIRM, {"uid": user.id, "email": user.email})
+        payload = {"uid": user.id, "email": user.email}
+        back = safe_next(next, "")
+        if back:
+            payload["next"] = back
+        token = tokens.make_token(tokens.CONFIRM, payload)
         url = external_url("accounts.confirm_email", token=token)
         template, subject = "confirm_email", _l("Confirma tu correo en Comunidad OSC")
     else:
@@ -142,6 +150,12 @@ def user_to_confirm(token: str) -> User:
     if payload.get("email") != user.email:
         raise ValidationError({"token": _l("El enlace no es válido o ya venció. Pide uno nuevo.")})
     return user
+
+
+def confirmation_next(token: str) -> str:
+    """The path a valid confirmation link returns to, or "" (checked again by safe_next)."""
+    payload = tokens.read_token(tokens.CONFIRM, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    return safe_next((payload or {}).get("next"), "")
 
 
 def confirm_email(token: str) -> User:

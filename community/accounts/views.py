@@ -62,11 +62,14 @@ def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
         data = services.SignUp(name=form.name.data, email=form.email.data,
                                password=form.password.data,
                                municipality=form.municipality.data,
-                               locale=str(get_locale()))
+                               locale=str(get_locale()),
+                               next=safe_next(form.next.data, ""))
         try:
             services.sign_up(data)
         except ValidationError as error:
@@ -91,15 +94,16 @@ def confirm_email(token):
     except ValidationError as error:
         return render_template("accounts/bad_link.html", message=error.errors["token"]), 400
     form = ConfirmLinkForm()
+    back = services.confirmation_next(token)
     if not form.validate_on_submit():
         return render_template("accounts/confirm_link.html", form=form, email=user.email,
-                               confirmed=user.email_confirmed, change=False)
+                               confirmed=user.email_confirmed, change=False, next=back)
     services.confirm_email(token)
     db.session.commit()
     flash(_("Tu correo quedó confirmado. ¡Bienvenida, bienvenido!"), "success")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.settings"))
-    return redirect(url_for("accounts.sign_in"))
+        return redirect(safe_next(back, url_for("accounts.settings")))
+    return redirect(url_for("accounts.sign_in", next=back or None))
 
 
 @bp.route("/cuenta/confirmar", methods=["POST"])
