@@ -70,7 +70,9 @@ FIELDS = [
     ProfileField("deed_place", _l("Lugar de la notaría"), legal=True),
     ProfileField("sat_donee", _l("Donataria autorizada por el SAT")),
     ProfileField("sat_donee_since", _l("Donataria autorizada desde")),
-    ProfileField("social_registry_folio", _l("Folio del Registro Social Estatal")),
+    # Registry data: the folio identifies the OSC in the state registry, so once validated a
+    # change waits for staff like the legal fields (and like the public name above).
+    ProfileField("social_registry_folio", _l("Folio del Registro Social Estatal"), legal=True),
     ProfileField("municipality_code", _l("Municipio")),
     ProfileField("other_state", _l("Entidad (si no es el Estado de México)")),
     ProfileField("address", _l("Domicilio")),
