@@ -4,10 +4,8 @@ the template; change the data and the figure changes."""
 import re
 from pathlib import Path
 
-from tests.events.conftest import (
-    event_form,  # noqa: F401 - the events fixtures below
-    make_event,  # noqa: F401
-)
+from community.events import services as event_services
+from tests.events.conftest import event_form
 
 
 def _figures(client) -> list[str]:
@@ -22,13 +20,15 @@ def test_no_figure_is_written_in_the_template():
     assert "2,000" not in source and "3,234" not in source
 
 
-def test_figures_follow_the_data(client, make_org, make_event):
+def test_figures_follow_the_data(client, db, staff, make_org):
     assert _figures(client) == ["0", "0", "0", "0", "0"]
     make_org(municipality="15106")
     make_org(municipality="15106")
     make_org(municipality="15033")
     make_org(status="rejected", municipality="15058")
-    make_event()
+    event = event_services.create_event(staff, event_form(), None)
+    event_services.publish(staff, event)
+    db.session.commit()
     validated, municipalities, upcoming, *_ = _figures(client)
     assert (validated, municipalities, upcoming) == ("3", "2", "1")
     body = client.get("/").get_data(as_text=True)
