@@ -24,6 +24,7 @@ from community.accounts.models import User
 from community.config import TestConfig, database_url
 from community.core import mail_sender, pagecache
 from community.core.catalog import load_catalogues
+from community.core.privacy import PRIVACY_NOTICE_VERSION
 from community.core.timeutil import utcnow
 from community.extensions import db as _db
 from community.extensions import limiter, mail, socketio
@@ -284,7 +285,8 @@ def make_user(db):
     counter = {"n": 0}
 
     def factory(email=None, password=PASSWORD, role="citizen", confirmed=True, name=None,
-                municipality="15106", active=True, locale="es_MX") -> User:
+                municipality="15106", active=True, locale="es_MX",
+                privacy_version=PRIVACY_NOTICE_VERSION) -> User:
         counter["n"] += 1
         user = User(
             email=email or f"persona{counter['n']}@ejemplo.mx",
@@ -294,6 +296,8 @@ def make_user(db):
             email_confirmed_at=utcnow() if confirmed else None,
             active=active,
             locale=locale,
+            privacy_version=privacy_version,  # accepted the current notice: no banner
+            privacy_accepted_at=utcnow() if privacy_version else None,
         )
         user.set_password(password)
         db.session.add(user)

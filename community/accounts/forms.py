@@ -22,6 +22,10 @@ class SignUpForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     municipality = SelectField(_l("Municipio donde vives"), validators=[DataRequired(REQUIRED)])
+    accept_privacy = BooleanField(
+        _l("He leído el aviso de privacidad"),
+        validators=[DataRequired(_l("Para crear tu cuenta, marca que leíste el aviso de "
+                                    "privacidad."))])
     # Where the person was going (an event page): carried through the confirmation link.
     next = HiddenField()
 
@@ -73,6 +77,15 @@ class ResendConfirmationForm(FlaskForm):
 
 class ConfirmLinkForm(FlaskForm):
     """The button of a mailed confirmation link's page (the CSRF token only)."""
+
+
+class AcceptPrivacyForm(FlaskForm):
+    """The banner's button: accept the current aviso de privacidad (the CSRF token only)."""
+
+
+class CloseAccountForm(FlaskForm):
+    current_password = PasswordField(_l("Tu contraseña"), validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
 
 
 class RoleForm(FlaskForm):

@@ -65,6 +65,11 @@ class User(UserMixin, db.Model):
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
     notification_email: Mapped[str] = mapped_column(String(10), default="each",
                                                     server_default="each")
+    # The version of the aviso de privacidad the person accepted, and when (core.privacy).
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_accepted_at: Mapped[datetime | None]
+    # A closed account (accounts.services.close_account): anonymized, never signs in again.
+    closed_at: Mapped[datetime | None]
 
     municipality = db.relationship("Municipality", lazy="joined")
 
@@ -80,7 +85,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active and not self.is_suspended
+        return self.active and self.closed_at is None and not self.is_suspended
 
     @property
     def is_suspended(self) -> bool:

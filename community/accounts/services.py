@@ -24,16 +24,20 @@ from community.accounts.models import (
     new_session_token,
 )
 from community.accounts.passwords import password_problem
-from community.core import audit
+from community.core import audit, personal_data
 from community.core.catalog import OTHER_STATE, is_municipality
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.mail import send_template
+from community.core.models import Notification
 from community.core.network import network_of
 from community.core.permissions import ROLES, has_role, require_admin, require_staff
+from community.core.privacy import PRIVACY_NOTICE_DATE, PRIVACY_NOTICE_VERSION
 from community.core.timeutil import LOCAL_TZ, utcnow
 from community.core.urls import external_url, safe_next
 from community.extensions import db
 
+PRIVACY_REQUIRED = _l("Para crear tu cuenta, marca que leíste el aviso de privacidad.")
+CLOSED_NAME = "Cuenta cerrada"
 SIGN_IN_FAILED = _l("El correo o la contraseña no son correctos.")
 SUSPENSION_DAYS_MAX = 365
 SUSPENSION_REASON_MAX = 500
@@ -49,6 +53,7 @@ class SignUp:
     password: str
     municipality: str
     locale: str | None = None
+    accept_privacy: bool = False
     next: str = ""  # a same-site path to return to after confirming (an event page)
 
 
@@ -91,6 +96,8 @@ def sign_up(data: SignUp) -> User | None:
     email = normalize_email(data.email)
     _check_password("password", data.password, email, name)
     municipality = _municipality_code(data.municipality)
+    if not data.accept_privacy:
+        raise ValidationError({"accept_privacy": PRIVACY_REQUIRED})
     existing = find_by_email(email)
     if existing is not None:
         # The same hashing work as a new account, so the answer's timing says nothing either.
@@ -100,6 +107,7 @@ def sign_up(data: SignUp) -> User | None:
     user = User(name=name, email=email, role="citizen", municipality_code=municipality,
                 locale=data.locale)
     user.set_password(data.password)
+    _record_acceptance(user)
     db.session.add(user)
     db.session.flush()
     send_confirmation(user, next=data.next)
@@ -495,3 +503,86 @@ def list_users(actor: User, query: str = "", page: int = 1, per_page: int = 50):
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+# --- privacy: the notice, the person's data, closing the account ------------------------------
+
+
+def _record_acceptance(user: User) -> None:
+    user.privacy_version = PRIVACY_NOTICE_VERSION
+    user.privacy_accepted_at = utcnow()
+
+
+def needs_privacy_review(user) -> bool:
+    """Whether a signed-in person accepted no notice or an older one than the current."""
+    return bool(getattr(user, "is_authenticated", False)
+                and user.privacy_version != PRIVACY_NOTICE_VERSION)
+
+
+def accept_privacy_notice(user: User, ip: str | None = None) -> bool:
+    """The person accepts the current notice; False when they already had."""
+    if user.privacy_version == PRIVACY_NOTICE_VERSION:
+        return False
+    old = user.privacy_version
+    _record_acceptance(user)
+    audit.record("privacy.accepted", actor=user, target=user, ip=ip, old=old,
+                 new=PRIVACY_NOTICE_VERSION)
+    return True
+
+
+def export_personal_data(user: User) -> dict:
+    """Everything the platform keeps about the person, for "Descargar mis datos": the
+    account, what each module keeps (core.personal_data), notices, sessions. Never other
+    people's private data, never the password hash, the session token or keys."""
+    iso = personal_data.iso
+    notices = db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id).order_by(Notification.created_at))
+    sessions = db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user.id).order_by(UserSession.created_at))
+    return {
+        "format": "comunidad-osc/personal-data/1",
+        "exported_at": iso(utcnow()),
+        "account": {
+            "id": user.id, "name": user.name, "email": user.email, "role": user.role,
+            "municipality_code": user.municipality_code,
+            "municipality": user.municipality.name if user.municipality else None,
+            "locale": user.locale, "created_at": iso(user.created_at),
+            "email_confirmed_at": iso(user.email_confirmed_at),
+            "last_sign_in_at": iso(user.last_sign_in_at),
+            "password_changed_at": iso(user.password_changed_at),
+            "notification_email": user.notification_email,
+            "suspended_until": iso(user.suspended_until),
+            "suspension_reason": user.suspension_reason,
+        },
+        "privacy": {"accepted_version": user.privacy_version,
+                    "accepted_at": iso(user.privacy_accepted_at),
+                    "current_version": PRIVACY_NOTICE_VERSION,
+                    "current_version_date": PRIVACY_NOTICE_DATE.isoformat()},
+        **personal_data.export_sections(user),
+        "notifications": [{"kind": n.kind, "message": n.message, "url": n.url,
+                           "created_at": iso(n.created_at), "read_at": iso(n.read_at)}
+                          for n in notices],
+        "sessions": [{"network": s.network, "created_at": iso(s.created_at),
+                      "expires_at": iso(s.expires_at), "ended_at": iso(s.ended_at)}
+                     for s in sessions],
+    }
+
+
+def close_account(user: User, password: str, ip: str | None = None) -> None:
+    """Close the person's own account: refused while they are the only admin of an OSC;
+    otherwise the account is anonymized (name "Cuenta cerrada", an address that reaches
+    nobody, an unusable password), every session ends, memberships and follows go (each
+    module's ``on_close``), and an audit entry records it. Registry revisions, audit entries,
+    forum posts and event attendance keep their reference to the (now anonymous) account."""
+    _require_current_password(user, password)
+    personal_data.check_closing(user)
+    personal_data.run_on_close(user)
+    audit.record("account.closed", actor=user, target=user, ip=ip)
+    user.name = CLOSED_NAME
+    user.email = f"cuenta-cerrada-{user.id}@cerrada.invalid"
+    user.password_hash = "!" + secrets.token_hex(16)  # no hash: no password ever matches
+    user.municipality_code = None
+    user.role = "citizen"
+    user.suspension_reason = None
+    user.closed_at = utcnow()
+    _end_all_sessions(user)
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))

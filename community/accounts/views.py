@@ -68,6 +68,7 @@ def sign_up():
         data = services.SignUp(name=form.name.data, email=form.email.data,
                                password=form.password.data,
                                municipality=form.municipality.data,
+                               accept_privacy=bool(form.accept_privacy.data),
                                locale=str(get_locale()),
                                next=safe_next(form.next.data, ""))
         try:

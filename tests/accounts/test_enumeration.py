@@ -55,7 +55,7 @@ def test_sign_up_hashes_once_and_answers_alike_for_a_taken_address(app, make_use
             client = app.test_client()
             answers[email] = post_form(client, "/cuenta/registro", {
                 "name": "Ana Torres", "email": email, "password": PASSWORD,
-                "municipality": "15106"}, page="/cuenta/registro")
+                "municipality": "15106", "accept_privacy": "y"}, page="/cuenta/registro")
         return run
 
     assert _count(hashes, sign_up("ana@ejemplo.mx")) == 1

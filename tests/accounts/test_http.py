@@ -20,7 +20,7 @@ def _relative(url):
 def test_round_trip_sign_up_confirm_sign_in_out_reset(client, outbox):
     response = post_form(client, "/cuenta/registro", {
         "name": "Rosa Elena Díaz", "email": "rosa@ejemplo.mx",
-        "password": PASSWORD, "municipality": "15106",
+        "password": PASSWORD, "municipality": "15106", "accept_privacy": "y",
     }, page="/cuenta/registro")
     assert response.status_code == 302
     assert "revisa-tu-correo" in response.headers["Location"]
@@ -64,7 +64,7 @@ def test_unknown_email_and_wrong_password_look_identical(client, make_user):
 def test_sign_up_errors_keep_what_was_typed(client):
     response = post_form(client, "/cuenta/registro", {
         "name": "Rosa Elena Díaz", "email": "rosa@ejemplo.mx",
-        "password": "12345678", "municipality": "15106",
+        "password": "12345678", "municipality": "15106", "accept_privacy": "y",
     }, page="/cuenta/registro")
     body = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -187,7 +187,8 @@ def test_forged_confirmation_link_is_a_clear_400(client):
 def test_opening_a_confirmation_link_confirms_nothing_until_the_button(client, db, outbox):
     """Mail scanners and link previews open links: only the person's POST confirms."""
     post_form(client, "/cuenta/registro", {"name": "Rosa Elena Díaz", "email": "rosa@ejemplo.mx",
-                                           "password": PASSWORD, "municipality": "15106"},
+                                           "password": PASSWORD, "municipality": "15106",
+                                           "accept_privacy": "y"},
               page="/cuenta/registro")
     link = _relative(_link(outbox[-1], "/cuenta/confirmar/"))
     for _ in range(2):
@@ -235,7 +236,8 @@ def test_unconfirmed_user_can_ask_for_a_new_link(client, signed_in, outbox):
 
 @pytest.mark.parametrize(("path", "setting", "data"), [
     ("/cuenta/registro", "RATELIMIT_SIGNUP",
-     {"name": "Ana", "email": "a@ejemplo.mx", "password": "x", "municipality": "15106"}),
+     {"name": "Ana", "email": "a@ejemplo.mx", "password": "x", "municipality": "15106",
+      "accept_privacy": "y"}),
     ("/cuenta/recuperar", "RATELIMIT_RESET", {"email": "a@ejemplo.mx"}),
 ])
 def test_sign_up_and_reset_are_rate_limited(app, client, path, setting, data):

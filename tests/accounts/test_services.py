@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD
 
 def _signup(**overrides):
     data = dict(name="Ana Ruiz", email="ana@ejemplo.mx", password=PASSWORD,
-                municipality="15058", locale="es_MX")
+                municipality="15058", locale="es_MX", accept_privacy=True)
     data.update(overrides)
     return services.sign_up(services.SignUp(**data))
 

@@ -53,6 +53,7 @@ def sign_up(phone) -> None:
     phone.get_by_label("Correo electrónico").fill(EMAIL)
     phone.get_by_label("Contraseña").fill(PASSWORD)
     phone.locator("select[name=municipality]").select_option("15106")
+    phone.get_by_label("He leído el aviso de privacidad").check()
     phone.get_by_role("button", name="Crear cuenta").click()
     expect(phone).to_have_url(re.compile(r"/cuenta/revisa-tu-correo"))
     expect(phone.get_by_role("main")).to_contain_text("correo")

@@ -135,7 +135,7 @@ def _people(make_user):
     """The author signs up through the real form's service with a hostile name."""
     author = accounts.sign_up(accounts.SignUp(name=NAME, email="ana.xss@ejemplo.mx",
                                               password=PASSWORD,
-                                              municipality="15058"))
+                                              municipality="15058", accept_privacy=True))
     author.email_confirmed_at = utcnow()
     reader = make_user(email="lector@ejemplo.mx", name="Lector Atento")
     staff = make_user(email="moderacion@edomex.mx", role="staff", name="Moderación DGPS")
