@@ -1,6 +1,10 @@
 """Glue between service errors and Flask-WTF forms."""
 
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
 from community.core.errors import ValidationError
+from community.core.text import fold
 
 
 def attach_errors(form, error: ValidationError) -> None:
@@ -11,3 +15,41 @@ def attach_errors(form, error: ValidationError) -> None:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
             form.form_errors.append(message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Every multi-choice field of the site: a list of checkboxes, never a Ctrl-click
+    ``<select multiple>`` (one plain click there drops what was chosen, and phones have no
+    Ctrl). Rendered by the ``field`` macro of ``templates/_forms.html`` inside a ``<fieldset>``
+    with a ``<legend>``.
+
+    ``grouped``: long lists (the 125 municipalities) are split into one ``<fieldset>`` per
+    initial letter of the label. The municipalities catalogue (INEGI's AGEEML, see
+    ``../shared/data/SOURCES.md``) carries no region, so the groups are alphabetical.
+    ``filterable``: ``static/js/checklist.js`` adds a box that hides the entries not matching
+    what is typed; without JavaScript every checkbox is shown. Unknown choices are reported by
+    the service, next to the field, in Spanish (no ``pre_validate``).
+    """
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, *, grouped=False, filterable=False,
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.grouped = grouped
+        self.filterable = filterable
+
+    def pre_validate(self, form):
+        """Unknown choices are reported by the service, next to the field, in Spanish."""
+
+    def option_groups(self) -> list[tuple[str, list]]:
+        """The options as (group label, options): one unnamed group unless ``grouped``."""
+        options = list(self)
+        if not self.grouped:
+            return [("", options)]
+        groups: dict[str, list] = {}
+        for option in options:
+            initial = fold(str(option.label.text))[:1].upper() or "#"
+            groups.setdefault(initial, []).append(option)
+        return sorted(groups.items())

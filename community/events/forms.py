@@ -5,10 +5,10 @@ only the longest text of each field (the services' limits, ``core.inputs.MaxLeng
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import SelectField, StringField, TextAreaField
 
 from community.core.catalog import municipality_choices
+from community.core.forms import MultiCheckboxField
 from community.core.inputs import REASON_MAX, MaxLength
 from community.core.timeutil import to_local
 from community.events.fields import AUDIENCES, KINDS, MODALITIES, TOPICS
@@ -23,14 +23,6 @@ TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_cl
 
 
 class ChoiceField(SelectField):
-    def pre_validate(self, form):
-        """Unknown choices are reported by the service, next to the field, in Spanish."""
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
     def pre_validate(self, form):
         """Unknown choices are reported by the service, next to the field, in Spanish."""
 

@@ -8,30 +8,16 @@ from wtforms import (
     DateField,
     EmailField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.catalog import OTHER_STATE, activity_areas, municipality_choices
+from community.core.forms import MultiCheckboxField
 from community.core.inputs import REASON_MAX, MaxLength
 from community.profiles.fields import FIELDS_BY_NAME, LEGAL_FORMS, POPULATIONS, SOCIAL_NETWORKS
 from community.profiles.services import NAME_MAX, TEXT_LIMITS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        """Unknown choices are reported by the service, next to the field, in Spanish."""
-
-
-class MultiSelectField(SelectMultipleField):
-    def pre_validate(self, form):
-        """Unknown choices are reported by the service, next to the field, in Spanish."""
 
 
 class ChoiceField(SelectField):
@@ -88,10 +74,10 @@ class OrganizationForm(FlaskForm):
                                   render_kw={"rows": 5})
     activities = MultiCheckboxField(_label("activities"))
     populations = MultiCheckboxField(_label("populations"))
-    served_municipalities = MultiSelectField(
+    served_municipalities = MultiCheckboxField(
         _label("served_municipalities"),
-        description=_l("Mantén presionada la tecla Ctrl (o Cmd) para elegir varios."),
-        render_kw={"size": 8})
+        description=_l("Marca todos los municipios donde trabaja la organización."),
+        grouped=True, filterable=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
