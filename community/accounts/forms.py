@@ -65,7 +65,10 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
+    # Its own id: /cuenta also shows the password form, whose field has the same name (the
+    # POST name stays current_password; only the id, which the label points to, differs).
     current_password = PasswordField(_l("Contraseña actual"), validators=[DataRequired(REQUIRED)],
+                                     id="email-current-password",
                                      render_kw={"autocomplete": "current-password"})
     new_email = EmailField(_l("Nuevo correo electrónico"), validators=[DataRequired(REQUIRED)],
                            render_kw={"autocomplete": "email", "inputmode": "email"})
