@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.core import audit
 from community.core.errors import NotFound, ValidationError
 from community.core.models import AuditEntry
 from community.core.permissions import require_staff
@@ -18,15 +19,24 @@ from community.extensions import db
 from community.profiles import queries as registry_queries
 from community.profiles import services as registry
 from community.profiles.models import ChangeRequest, Organization
+from community.staff import queries as audit_queries
 
 
 def audit_log(actor, action: str = "", page: int = 1, per_page: int = 50):
     """Staff read the trail newest first; the filter is a prefix such as ``auth.``."""
     require_staff(actor)
     stmt = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    if action:
+    if action in audit.ACTION_LABELS:  # the filter's choice: that action only
+        stmt = stmt.where(AuditEntry.action == action)
+    elif action:  # a prefix typed in an old link, such as ``auth.``
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def audit_targets(actor, entries) -> dict:
+    """What each entry of a Bitácora page is about (names and links, one query per type)."""
+    require_staff(actor)
+    return audit_queries.audit_targets(entries)
 
 
 def organization(actor, slug: str) -> Organization:

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community.core import audit
 from community.core.errors import ValidationError
 from community.core.pagination import page_arg
 from community.extensions import db
@@ -31,7 +32,9 @@ def audit_log():
     action = request.args.get("accion", "")[:60]
     entries = services.audit_log(current_user, action=action,
                                  page=page_arg(request.args))
-    return render_template("staff/audit_log.html", entries=entries, action=action)
+    return render_template("staff/audit_log.html", entries=entries, action=action,
+                           targets=services.audit_targets(current_user, entries.items),
+                           action_label=audit.action_label, choices=audit.action_choices())
 
 
 @bp.route("/registro")
