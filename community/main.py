@@ -58,3 +58,6 @@ def _database_state() -> str:
         db.session.rollback()
         return "error"
     return "ok"
+
+
+from community import personal_home  # noqa: E402, F401 - /inicio registers itself on bp

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from community.core.aftercommit import call_after_commit, is_quiet
 from community.core.audit import record
@@ -95,6 +95,21 @@ def outbox_summary(actor) -> dict:
         "oldest_pending": oldest,
         "failed_messages": failed,
     }
+
+
+def outbox_counts(actor) -> dict:
+    """What the staff console shows of the outbox: messages waiting (and since when),
+    retrying and failed, in one query."""
+    require_staff(actor)
+    pending = OutgoingMail.status == OutgoingMail.PENDING
+    row = db.session.execute(select(
+        func.count(case((pending, 1))),
+        func.min(case((pending, OutgoingMail.created_at))),
+        func.count(case((pending & (OutgoingMail.attempts > 0), 1))),
+        func.count(case((OutgoingMail.status == OutgoingMail.FAILED, 1))),
+    )).one()
+    return {"pending": row[0] or 0, "oldest_pending": row[1], "retrying": row[2] or 0,
+            "failed": row[3] or 0}
 
 
 def retry_failed(actor, mail_id: int | None = None, ip: str | None = None) -> int:

@@ -76,6 +76,17 @@ def unread_count(user) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
+def latest_unread(user, limit: int = 5) -> tuple[list[Notification], int]:
+    """The person's newest unread notices and how many are unread, in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return [], 0
+    rows = db.session.execute(
+        select(Notification, func.count().over())
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+    return [notice for notice, _ in rows], (rows[0][1] if rows else 0)
+
+
 def for_user(actor, page: int = 1, per_page: int = 30):
     require_signed_in(actor)
     stmt = (select(Notification).where(Notification.user_id == actor.id)

@@ -5,4 +5,11 @@ from flask import Blueprint
 bp = Blueprint("events", __name__)
 
 # The routes register themselves on bp when their modules are imported.
-from community.events import attendance_views, feed_views, models, search, views  # noqa: E402, F401
+from community.events import (  # noqa: E402, F401
+    attendance_views,
+    console,
+    feed_views,
+    models,
+    search,
+    views,
+)

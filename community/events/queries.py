@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from community.core.catalog import is_municipality
 from community.core.errors import ValidationError
@@ -249,3 +250,60 @@ def manage_list(organization_ids: list[int] | None, page: int = 1):
         stmt = stmt.where(Event.organization_id.in_(organization_ids or [-1]))
     return db.paginate(stmt, page=max(1, page), per_page=MANAGE_PER_PAGE, error_out=False,
                        count=True)
+
+
+# --- the personal home and the staff console ----------------------------------------------
+
+
+def upcoming_registrations(user, now: datetime | None = None,
+                           limit: int = 5) -> tuple[list[tuple[Registration, Event]], int]:
+    """A person's active registrations (confirmed or waiting) to events not over yet, soonest
+    first: the first ``limit`` and how many there are, in one query."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Registration, Event, func.count().over())
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == user.id,
+               Registration.status.in_(("confirmed", "waitlisted")), upcoming_condition(now))
+        .order_by(Event.starts_at, Event.id).limit(limit)
+        .options(lazyload(Registration.user), lazyload(Event.topic_rows))).all()
+    return [(registration, event) for registration, event, _ in rows], \
+        (rows[0][2] if rows else 0)
+
+
+@dataclass(frozen=True)
+class WeekEvent:
+    """An event of this week with its registrations, for the staff console."""
+
+    id: int
+    slug: str
+    title: str
+    starts_at: datetime
+    capacity: int | None
+    confirmed: int
+    waitlisted: int
+    attended: int
+
+
+def week_bounds(today: date | None = None) -> tuple[datetime, datetime]:
+    """Today and the next six days (local days), from today's 00:00, as naive UTC: on a
+    Sunday, "this week" means the days ahead, not a week about to end."""
+    today = today or local_today()
+    return _utc_start_of(today), _utc_start_of(today + timedelta(days=7))
+
+
+def week_events(today: date | None = None, limit: int = 10) -> tuple[list[WeekEvent], int]:
+    """Published (or concluded) events of today and the next six days, soonest first, each
+    with its confirmed, waiting and attended registrations: the first ``limit`` and how many
+    there are, in one query."""
+    start, end = week_bounds(today)
+    rows = db.session.execute(
+        select(Event.id, Event.slug, Event.title, Event.starts_at, Event.capacity,
+               func.count(case((Registration.status == "confirmed", 1))),
+               func.count(case((Registration.status == "waitlisted", 1))),
+               func.count(Registration.checked_in_at), func.count().over())
+        .outerjoin(Registration, Registration.event_id == Event.id)
+        .where(Event.status.in_(PUBLIC_STATUSES), Event.starts_at < end, Event.ends_at > start)
+        .group_by(Event.id, Event.slug, Event.title, Event.starts_at, Event.capacity)
+        .order_by(Event.starts_at, Event.id).limit(limit)).all()
+    return [WeekEvent(*row[:8]) for row in rows], (rows[0][8] if rows else 0)

@@ -7,6 +7,7 @@ bp = Blueprint("forums", __name__)
 # The routes register themselves on bp when their modules are imported.
 from community.forums import (  # noqa: E402, F401
     category_views,
+    console,
     conversation_views,
     models,
     moderation_views,

@@ -6,10 +6,12 @@ This module imports models and the base modules (core, profiles) only; nothing o
 beyond their models.
 """
 
+from sqlalchemy import or_, select, true
+
 from community.core.permissions import has_role
 from community.forums.models import Category, Post, Topic
 from community.profiles import services as profiles
-from community.profiles.models import Organization
+from community.profiles.models import Membership, Organization
 
 POSTS_PER_PAGE = 20
 
@@ -33,6 +35,19 @@ def can_read_category(user, category: Category) -> bool:
     if not category.members_only:
         return True
     return is_moderator(user) or is_osc_member(user)
+
+
+def readable_categories(user):
+    """:func:`can_read_category` as a condition on ``Category`` for a query that reads many
+    topics at once (the personal home): open categories, and restricted ones for staff and
+    the active members of a validated OSC."""
+    if is_moderator(user):
+        return true()
+    member = (select(Membership.id)
+              .join(Organization, Organization.id == Membership.organization_id)
+              .where(Membership.user_id == user.id, Membership.status == "active",
+                     Organization.status == "validated").exists())
+    return or_(Category.members_only.is_(False), member)
 
 
 def can_read_topic(user, topic: Topic) -> bool:

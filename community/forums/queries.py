@@ -14,7 +14,8 @@ from community.accounts.models import User
 from community.core.text import fold
 from community.core.timeutil import utcnow
 from community.extensions import db
-from community.forums.models import Category, Post, Topic, TopicRead
+from community.forums import access
+from community.forums.models import Category, Post, PostReport, Subscription, Topic, TopicRead
 from community.forums.notices import handle_of
 from community.profiles.models import Organization
 
@@ -198,3 +199,63 @@ def mention_candidates(raw: str, limit: int = MENTION_LIMIT) -> list[dict]:
     chosen_people = people[:limit - org_places]
     return ([{"kind": "person", "handle": handle_of(u), "name": u.name} for u in chosen_people]
             + [{"kind": "osc", "handle": o.slug, "name": o.name} for o in orgs[:org_places]])
+
+
+# --- the personal home and the staff console ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicNews:
+    """A topic the person follows that has posts they have not read."""
+
+    topic: Topic
+    last_read: int
+
+    @property
+    def unread(self) -> int:
+        return max(self.topic.last_post_number - self.last_read, 0)
+
+    @property
+    def path(self) -> str:
+        """The page of the topic with the first unread post, anchored on it."""
+        first = min(self.last_read + 1, self.topic.last_post_number)
+        page = access.post_page(first)
+        query = f"?page={page}" if page > 1 else ""
+        return f"/foros/t/{self.topic.id}-{self.topic.slug}{query}#p{first}"
+
+
+def followed_topics_with_news(user, moderator: bool,
+                              limit: int = 5) -> tuple[list[TopicNews], int]:
+    """Topics the person subscribed to that have posts they have not read, the latest
+    activity first: the first ``limit`` and how many there are, in one query. Topics the
+    person may no longer read are left out (``moderator`` shows hidden ones; the categories
+    are those of ``access.readable_categories``)."""
+    read = aliased(TopicRead)
+    last_read = func.coalesce(read.last_read_number, 0)
+    rows = db.session.execute(
+        select(Topic, last_read, func.count().over())
+        .join(Subscription, and_(Subscription.topic_id == Topic.id,
+                                 Subscription.user_id == user.id))
+        .join(Category, Category.id == Topic.category_id)
+        .outerjoin(read, and_(read.topic_id == Topic.id, read.user_id == user.id))
+        .where(Topic.last_post_number > last_read, _visible(moderator),
+               access.readable_categories(user))
+        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit)).all()
+    return [TopicNews(topic, last) for topic, last, _ in rows], (rows[0][2] if rows else 0)
+
+
+@dataclass(frozen=True)
+class ReportsWaiting:
+    posts: int
+    reports: int
+    oldest: datetime | None
+
+
+def reports_waiting() -> ReportsWaiting:
+    """Open reports for the moderators: reported posts, reports, and the oldest report, in
+    one query."""
+    posts, reports, oldest = db.session.execute(
+        select(func.count(func.distinct(PostReport.post_id)), func.count(),
+               func.min(PostReport.created_at))
+        .where(PostReport.resolved_at.is_(None))).one()
+    return ReportsWaiting(posts or 0, reports or 0, oldest)

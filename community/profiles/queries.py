@@ -4,13 +4,14 @@ public and staff exports. Nothing here writes."""
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from community.core.catalog import activity_areas, municipality_choices
 from community.core.errors import ValidationError
@@ -22,12 +23,19 @@ from community.core.timeutil import utcnow
 from community.extensions import db
 from community.profiles.fields import POPULATIONS, STATUS_LABELS, as_text
 from community.profiles.models import (
+    ChangeRequest,
+    Membership,
     Organization,
     OrganizationDocument,
     organization_activity,
     organization_population,
 )
-from community.profiles.services import STALE_AFTER, display_status, last_confirmed
+from community.profiles.services import (
+    REMIND_BEFORE,
+    STALE_AFTER,
+    display_status,
+    last_confirmed,
+)
 
 SORTS = {
     "nombre": (Organization.name_folded, Organization.id),
@@ -226,7 +234,10 @@ class Completeness:
         return LEVEL_LABELS[self.level]
 
 
-def _has(org: Organization, key: str, documents: set[str], now: datetime) -> bool:
+def _has(org: Organization, key: str, documents: set[str], now: datetime,
+         known: Mapping[str, bool] | None = None) -> bool:
+    if known and key in known:
+        return known[key]
     checks = {
         "municipality": lambda: bool(org.municipality_code or org.other_state),
         "activities": lambda: bool(org.activities),
@@ -244,20 +255,144 @@ def _has(org: Organization, key: str, documents: set[str], now: datetime) -> boo
     return check() if check else bool(getattr(org, key))
 
 
-def completeness(org: Organization, now: datetime | None = None) -> Completeness:
+def completeness(org: Organization, now: datetime | None = None,
+                 documents: set[str] | None = None,
+                 known: Mapping[str, bool] | None = None) -> Completeness:
     """The highest level whose requirements (and those below) are met, and what the next
-    level still needs, in the words an OSC admin understands."""
+    level still needs, in the words an OSC admin understands.
+
+    ``documents`` (the kinds of document the OSC uploaded) and ``known`` (answers already
+    read, such as ``{"activities": True}``) spare the queries when a list of OSCs was read at
+    once (:func:`my_organizations`)."""
     now = now or utcnow()
-    documents = set(db.session.scalars(select(OrganizationDocument.kind).where(
-        OrganizationDocument.organization_id == org.id)))
+    if documents is None:
+        documents = set(db.session.scalars(select(OrganizationDocument.kind).where(
+            OrganizationDocument.organization_id == org.id)))
     level = None
     for candidate in LEVELS:
         missing = [label for key, label in REQUIREMENTS[candidate]
-                   if not _has(org, key, documents, now)]
+                   if not _has(org, key, documents, now, known)]
         if missing:
             return Completeness(level=level, next_level=candidate, missing=missing)
         level = candidate
     return Completeness(level=level, next_level=None)
+
+
+# --- a person's organizations (the personal home) -----------------------------------------
+
+
+@dataclass
+class MyOrganization:
+    """One OSC of a person, with what is due: the registry status, the yearly confirmation,
+    the latest legal change (pending or refused), join requests and, for its admins, what the
+    next completeness level still needs."""
+
+    organization: Organization
+    role: str
+    membership: str
+    status: str
+    due: datetime | None = None
+    due_soon: bool = False
+    change: ChangeRequest | None = None
+    join_requests: int = 0
+    completeness: Completeness | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and self.membership == "active"
+
+    @property
+    def can_open(self) -> bool:
+        """Whether its profile opens for this person (``services.can_view``)."""
+        return self.membership == "active" or self.organization.status == "validated"
+
+
+def _exists_kind(kind: str):
+    return exists().where(OrganizationDocument.organization_id == Organization.id,
+                          OrganizationDocument.kind == kind)
+
+
+def my_organizations(user, now: datetime | None = None) -> list[MyOrganization]:
+    """The OSCs a person belongs to or asked to join, by name, in **one query** whatever
+    their number: the facts completeness needs beyond the row (areas, populations,
+    documents), the latest legal change and the waiting join requests are read as
+    columns of that query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or utcnow()
+    latest_change = (select(ChangeRequest.id)
+                     .where(ChangeRequest.organization_id == Organization.id,
+                            ChangeRequest.status.in_(("pending", "rejected", "approved")))
+                     .order_by(ChangeRequest.created_at.desc(), ChangeRequest.id.desc())
+                     .limit(1).correlate(Organization).scalar_subquery())
+    waiting = aliased(Membership)
+    join_requests = (select(func.count()).select_from(waiting)
+                     .where(waiting.organization_id == Organization.id,
+                            waiting.status == "requested")
+                     .correlate(Organization).scalar_subquery())
+    stmt = (
+        select(Membership.role, Membership.status, Organization, ChangeRequest,
+               exists().where(organization_activity.c.organization_id == Organization.id),
+               exists().where(organization_population.c.organization_id == Organization.id),
+               _exists_kind("acta"), _exists_kind("cluni"), join_requests)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .outerjoin(ChangeRequest, ChangeRequest.id == latest_change)
+        .where(Membership.user_id == user.id, Membership.status.in_(("active", "requested")))
+        .order_by(Organization.name_folded, Organization.id)
+        .options(lazyload(Organization.activities), lazyload(ChangeRequest.requested_by),
+                 lazyload(ChangeRequest.decided_by), lazyload(ChangeRequest.organization)))
+    mine = []
+    for role, membership, org, change, areas, populations, acta, cluni, requests in \
+            db.session.execute(stmt):
+        item = MyOrganization(organization=org, role=role, membership=membership,
+                              status=display_status(org, now),
+                              change=change if change and change.status != "approved" else None)
+        if org.status == "validated":
+            item.due = last_confirmed(org) + STALE_AFTER if last_confirmed(org) else None
+            item.due_soon = item.due is not None and item.due - REMIND_BEFORE <= now
+        if item.is_admin:
+            item.join_requests = requests or 0
+            documents = {kind for kind, present in (("acta", acta), ("cluni", cluni)) if present}
+            item.completeness = completeness(org, now, documents, {
+                "activities": bool(areas), "populations": bool(populations)})
+        mine.append(item)
+    return mine
+
+
+# --- what waits for staff (the console's tiles) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryWaiting:
+    pending: int
+    oldest_pending: datetime | None
+    changes: int
+    oldest_change: datetime | None
+
+
+def registry_waiting() -> RegistryWaiting:
+    """Registrations and legal changes waiting for staff, with the oldest of each: one
+    query (four scalar subqueries)."""
+    pending = Organization.status == "pending"
+    changes = ChangeRequest.status == "pending"
+    row = db.session.execute(select(
+        select(func.count()).select_from(Organization).where(pending).scalar_subquery(),
+        select(func.min(Organization.created_at)).where(pending).scalar_subquery(),
+        select(func.count()).select_from(ChangeRequest).where(changes).scalar_subquery(),
+        select(func.min(ChangeRequest.created_at)).where(changes).scalar_subquery(),
+    )).one()
+    return RegistryWaiting(row[0] or 0, row[1], row[2] or 0, row[3])
+
+
+def registry_size(now: datetime | None = None) -> tuple[int, int]:
+    """Validated OSCs in the padrón, and how many of them are overdue for their yearly
+    confirmation: one query."""
+    cutoff = (now or utcnow()) - STALE_AFTER
+    confirmed = func.coalesce(Organization.confirmed_at, Organization.validated_at)
+    validated, stale = db.session.execute(
+        select(func.count(), func.count(case((confirmed <= cutoff, 1))))
+        .select_from(Organization).where(Organization.status == "validated")).one()
+    return validated or 0, stale or 0
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.core import audit
+from community.core import console as console_tiles
+from community.core.console import ShownTile
 from community.core.errors import NotFound, ValidationError
 from community.core.models import AuditEntry
 from community.core.permissions import require_staff
@@ -37,6 +39,13 @@ def audit_targets(actor, entries) -> dict:
     """What each entry of a Bitácora page is about (names and links, one query per type)."""
     require_staff(actor)
     return audit_queries.audit_targets(entries)
+
+
+def console(actor) -> list[ShownTile]:
+    """The staff home: every registered tile this person may see, with its figures (one
+    query per tile, see ``community.core.console``)."""
+    require_staff(actor)
+    return console_tiles.tiles_for(actor)
 
 
 def organization(actor, slug: str) -> Organization:
