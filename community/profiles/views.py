@@ -12,6 +12,7 @@ from community.core.pagination import page_arg
 from community.core.web import render_form
 from community.extensions import db, limiter
 from community.profiles import bp, documents, queries, services
+from community.profiles import history as history_text
 from community.profiles.fields import (
     LEGAL_FIELDS,
     POPULATIONS,
@@ -263,4 +264,5 @@ def history(slug):
     org = _org(slug)
     revisions = services.history(current_user, org, page=page_arg(request.args))
     return render_template("profiles/history.html", org=org, revisions=revisions,
+                           values=history_text.describe(revisions.items),
                            field_labels=REVISION_FIELD_LABELS, kind_labels=REVISION_KIND_LABELS)
