@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -19,11 +20,13 @@ from community.core import audit
 from community.core.errors import ValidationError
 from community.core.pagination import page_arg
 from community.extensions import db
-from community.profiles import queries
+from community.profiles import exports, queries
 from community.profiles import services as registry
 from community.profiles.fields import REVISION_FIELD_LABELS, as_text
 from community.profiles.forms import EmptyForm
 from community.staff import bp, services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/bitacora")
@@ -96,14 +99,34 @@ def registry_export_page():
 @bp.route("/padron.<any(csv, json):fmt>")
 @login_required
 def registry_export(fmt):
-    records = queries.staff_export(current_user,
-                                   services.export_filters(current_user, request.args))
-    stamp = datetime.now().strftime("%Y%m%d")
+    """The padrón: CSV with labels beside codes for people, JSON with the public record for
+    programs. Same filters as the XLSX (``services.export_filters``)."""
+    filters = services.export_filters(current_user, request.args)
     if fmt == "csv":
-        body, mimetype = queries.csv_chunks(records), "text/csv; charset=utf-8"
+        records = queries.staff_export(current_user, filters, record=exports.registry_record)
+        body = queries.csv_chunks(map(exports.csv_record, records),
+                                  exports.REGISTRY_COLUMN_NAMES)
+        mimetype = "text/csv; charset=utf-8"
     else:
-        body, mimetype = queries.json_chunks(records), "application/json"
+        body = queries.json_chunks(queries.staff_export(current_user, filters))
+        mimetype = "application/json"
     response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename=padron-osc-{stamp}.{fmt}"
+    response.headers["Content-Disposition"] = f"attachment; filename={_export_name(fmt)}"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/padron.xlsx")
+@login_required
+def registry_export_xlsx():
+    """The padrón as an Excel workbook: typed cells, so postal codes keep their leading zero."""
+    filters = services.export_filters(current_user, request.args)
+    records = queries.staff_export(current_user, filters, record=exports.registry_record)
+    response = send_file(exports.xlsx_file(records), mimetype=XLSX, as_attachment=True,
+                         download_name=_export_name("xlsx"), max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _export_name(extension: str) -> str:
+    return f"padron-osc-{datetime.now().strftime('%Y%m%d')}.{extension}"
