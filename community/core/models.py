@@ -31,6 +31,12 @@ class ActivityArea(db.Model):
     position: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(400))
 
+    @property
+    def short_name(self) -> str:
+        """The fraction's text up to its first comma, for a tag ("Asistencia social")."""
+        head = self.name.split(",")[0].strip()
+        return head if len(head) <= 48 else head[:47].rstrip() + "…"
+
 
 class AuditEntry(db.Model):
     """An append-only record of a staff decision or a security event."""

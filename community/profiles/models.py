@@ -45,6 +45,11 @@ organization_served_municipality = Table(
 )
 
 
+# Words the initials of an OSC skip: articles, prepositions, legal forms.
+INITIALS_SKIP = frozenset({"a", "al", "de", "del", "el", "en", "la", "las", "los", "para",
+                           "por", "y", "e", "a.c", "ac", "i.a.p", "iap", "s.c", "sc"})
+
+
 class Organization(db.Model):
     """An OSC's profile. Public fields show on ``/osc/<slug>``; the validated ones form the
     state registry (padrón)."""
@@ -106,6 +111,14 @@ class Organization(db.Model):
     @property
     def populations(self) -> list[str]:
         return sorted(row.population for row in self.population_rows)
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for a card without a logo: the first letters of the name's
+        first two words that are not articles or the legal form."""
+        words = [w for w in self.name.replace("-", " ").split()
+                 if w[:1].isalnum() and w.lower().strip(".,") not in INITIALS_SKIP]
+        return "".join(w[0] for w in words[:2]).upper() or self.name[:1].upper()
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.slug} {self.status}>"
