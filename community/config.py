@@ -104,6 +104,12 @@ class Config:
             "phone": env.get("CONTACT_PHONE", ""),
             "email": env.get("CONTACT_EMAIL", "participacion.social@edomex.gob.mx"),
         }
+        # Who signs the certificates of attendance (events/certificates.py): the name is
+        # printed only when set; the title always.
+        self.CERTIFICATE_SIGNER_NAME = env.get("CERTIFICATE_SIGNER_NAME", "")
+        self.CERTIFICATE_SIGNER_TITLE = env.get(
+            "CERTIFICATE_SIGNER_TITLE",
+            "Titular de la Dirección General de Participación Social")
 
     TEMPLATES_AUTO_RELOAD = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name

@@ -163,12 +163,16 @@ def pdf_text(value) -> str:
 
 
 def render_pdf(registration: Registration) -> bytes:
-    """One landscape page: who, what, when, how many hours, who organized, and the code with
-    its verification link (also as a QR code)."""
+    """One landscape page laid out as an official *constancia*: a double border, the
+    government header, "CONSTANCIA", who, what, when, how many hours, who organized, the
+    signature of the responsible official (``CERTIFICATE_SIGNER_NAME`` / ``_TITLE``) and the
+    code with its verification link (also as a QR code)."""
     info = facts(registration)
     url = verification_url(registration)
     pdf = _page(info)
     _body(pdf, info)
+    _signature(pdf, current_app.config.get("CERTIFICATE_SIGNER_NAME") or "",
+               current_app.config.get("CERTIFICATE_SIGNER_TITLE") or "")
     _verification(pdf, info, url)
     return bytes(pdf.output())
 
@@ -199,32 +203,53 @@ def _line(pdf: FPDF, text, size: float, style: str = "", height: float | None = 
 
 
 def _body(pdf: FPDF, info: dict) -> None:
-    pdf.set_y(24)
-    _line(pdf, _("Gobierno del Estado de México"), 11, color=(90, 90, 90))
-    _line(pdf, info["organizer"], 11, "B", color=(90, 90, 90))
-    pdf.ln(8)
-    _line(pdf, _("Constancia de asistencia"), 28, "B", 14, BRAND)
-    pdf.ln(6)
-    _line(pdf, _("Se otorga la presente constancia a"), 13)
-    pdf.ln(3)
-    _line(pdf, info["name"], 24, "B", 12)
+    pdf.set_y(21)
+    _line(pdf, _("Gobierno del Estado de México · Dirección General de Participación Social"),
+          10.5, "B", color=(90, 90, 90))
+    pdf.set_draw_color(*BRAND)
+    pdf.set_line_width(0.4)
+    pdf.line(98, pdf.get_y() + 2, 199, pdf.get_y() + 2)
+    pdf.ln(7)
+    _line(pdf, _("CONSTANCIA"), 34, "B", 15, BRAND)
+    _line(pdf, _("de asistencia"), 12, "", 6, (90, 90, 90))
+    pdf.ln(5)
+    _line(pdf, _("Se otorga la presente a"), 13)
+    pdf.ln(2)
+    _line(pdf, info["name"], 26, "B", 12)
     pdf.ln(3)
     _line(pdf, _("por su asistencia a"), 13)
+    pdf.ln(1)
+    _line(pdf, f"«{info['event_title']}»", 17, "B", 8.5)
     pdf.ln(2)
-    _line(pdf, f"«{info['event_title']}»", 17, "B", 9)
-    pdf.ln(3)
     hours = ngettext("%(num)d hora", "%(num)d horas", info["hours"])
     _line(pdf, _("%(kind)s, %(dates)s, con una duración de %(hours)s.", kind=info["kind"],
-                 dates=info["dates"], hours=hours), 13)
+                 dates=info["dates"], hours=hours), 12.5)
+    _line(pdf, _("Organizó: %(organizer)s", organizer=info["organizer"]), 12.5)
+
+
+def _signature(pdf: FPDF, name: str, title: str) -> None:
+    """A line to sign on, and under it the official's name and title."""
+    y = max(pdf.get_y() + 14, 150)
+    pdf.set_draw_color(60, 60, 60)
+    pdf.set_line_width(0.3)
+    pdf.line(103.5, y, 193.5, y)
+    pdf.set_xy(78.5, y + 1.5)
+    for text, size, style in ((name, 11, "B"), (title, 9.5, "")):
+        if text:
+            pdf.set_x(78.5)
+            pdf.set_font("Helvetica", style=style, size=size)
+            pdf.set_text_color(33, 33, 33)
+            pdf.multi_cell(140, size * 0.45, pdf_text(text), align="C",
+                           new_x="LMARGIN", new_y="NEXT")
 
 
 def _verification(pdf: FPDF, info: dict, url: str) -> None:
-    pdf.image(io.BytesIO(qr.png(url, box_size=6)), x=242, y=152, w=34, h=34)
-    pdf.set_xy(25, 160)
-    pdf.set_font("Helvetica", size=10)
+    pdf.image(io.BytesIO(qr.png(url, box_size=6)), x=251, y=163, w=30, h=30)
+    pdf.set_xy(20, 181)
+    pdf.set_font("Helvetica", size=9)
     pdf.set_text_color(60, 60, 60)
-    pdf.multi_cell(210, 5.5, pdf_text(_("Código de verificación: %(code)s", code=info["code"])),
+    pdf.multi_cell(228, 4.5, pdf_text(_("Código de verificación: %(code)s", code=info["code"])),
                    new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(25)
-    pdf.multi_cell(210, 5.5, pdf_text(_("Consulta su autenticidad en %(url)s", url=url)),
+    pdf.set_x(20)
+    pdf.multi_cell(228, 4.5, pdf_text(_("Consulta su autenticidad en %(url)s", url=url)),
                    new_x="LMARGIN", new_y="NEXT")

@@ -119,3 +119,45 @@ def test_codes_use_an_unambiguous_alphabet(db):
     codes = {certificates.new_code() for _ in range(200)}
     assert len(codes) == 200
     assert not set("".join(codes)) & set("01ILO")
+
+
+def test_pdf_is_an_official_constancia_on_one_page(app, client, attendee, monkeypatch):
+    """The layout of an official constancia: the government header, the title, the name, the
+    signer from the settings (the title is the default one) and the verification code, all on
+    one page."""
+    monkeypatch.setitem(app.config, "CERTIFICATE_SIGNER_NAME", "Mtra. Ana Laura Velázquez Ruiz")
+    sign_in(client, attendee.user.email)
+    data = client.get(f"/eventos/{attendee.event.slug}/constancia.pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Gobierno del Estado de México · Dirección General de Participación Social" in text
+    assert "CONSTANCIA" in text
+    assert "Se otorga la presente a" in text
+    assert "María José Peña Núñez" in text
+    assert "Mtra. Ana Laura Velázquez Ruiz" in text
+    assert "Titular de la Dirección General de Participación Social" in text
+    assert "Organizó: Dirección General de Participación Social" in text
+    assert certificates.display_code(attendee.certificate_code) in text
+    _save_artifact(data)
+
+
+def _save_artifact(data: bytes) -> None:
+    """The first page as PNG in tests/e2e/artifacts/ when poppler's pdftoppm is installed."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        return
+    folder = Path(os.environ.get("E2E_ARTIFACTS_DIR")
+                  or Path(__file__).parents[1] / "e2e" / "artifacts") / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "constancia.pdf"
+        source.write_bytes(data)
+        subprocess.run([pdftoppm, "-png", "-r", "80", "-singlefile", str(source),
+                        str(folder / "constancia")], check=True, timeout=30)
