@@ -45,13 +45,14 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from community.core import database  # noqa: F401 - installs the SQLite listeners
+    from community.core import assets, database  # noqa: F401 - database: the SQLite listeners
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
+    assets.init_app(app)  # hashed static URLs, their cache headers, compressed responses
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)

@@ -86,6 +86,8 @@ class Config:
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
         ] or None
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        # Brotli/Zstandard/gzip for text responses (core/assets.py); off when a proxy does it.
+        self.COMPRESS_RESPONSES = _env_bool("COMPRESS_RESPONSES", True)
         self.PAGE_CACHE_DISABLED = _env_bool("PAGE_CACHE_DISABLED", False)
         # Bytes of rendered pages each process keeps (least recently used go first).
         self.PAGE_CACHE_MAX_BYTES = int(env.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))

@@ -1,6 +1,7 @@
 """The extension objects, created unbound so that every module imports the same ones."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,3 +35,4 @@ babel = Babel()
 mail = Mail()
 socketio = SocketIO()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()  # bound and registered by community.core.assets

@@ -1,7 +1,10 @@
 /* Comunidad OSC — live updates over Socket.IO (progressive enhancement; every page works
  * without this file, and the notification badge is rendered by the server).
  *
- * Loaded only for signed-in people, after the vendored client (static/vendor/socket.io).
+ * Loaded (deferred) only for signed-in people. The vendored Socket.IO client (about 47 KB,
+ * static/vendor/socket.io), whose URL the script tag names in data-socket-io, is fetched only
+ * after the page's load event, when the browser is idle: nothing the page shows waits for it,
+ * and its hashed URL is cached for a year, so later pages take it from the cache.
  *
  * - Topic pages (an element with data-topic-id): join the topic; on "post_created" or
  *   "post_changed" fetch /foros/p/<post>/fragmento with this session and insert or replace
@@ -18,11 +21,13 @@
 (function () {
   "use strict";
 
-  if (typeof window.io !== "function" || !window.fetch || !window.DOMParser) {
+  var script = document.currentScript;
+  var clientUrl = script && script.getAttribute("data-socket-io");
+  if (!clientUrl || !window.fetch || !window.DOMParser) {
     return;
   }
 
-  var socket = window.io({ transports: ["websocket", "polling"] });
+  var socket = null;
   var status = null;
 
   function liveRegion() {
@@ -194,8 +199,42 @@
     });
   }
 
-  setUpTopic();
-  setUpConversation();
-  setUpBadge();
-  setUpSignOut();
+  function start() {
+    if (socket || typeof window.io !== "function") {
+      return;
+    }
+    socket = window.io({ transports: ["websocket", "polling"] });
+    setUpTopic();
+    setUpConversation();
+    setUpBadge();
+    setUpSignOut();
+  }
+
+  /* A script element from 'self' (the CSP allows it); a failed load leaves the page as the
+     server rendered it. */
+  function loadClient() {
+    if (typeof window.io === "function") {
+      start();
+      return;
+    }
+    var client = document.createElement("script");
+    client.src = clientUrl;
+    client.async = true;
+    client.addEventListener("load", start);
+    document.head.appendChild(client);
+  }
+
+  function whenIdle() {
+    if (typeof window.requestIdleCallback === "function") {
+      window.requestIdleCallback(loadClient, { timeout: 2000 });
+    } else {
+      window.setTimeout(loadClient, 0);
+    }
+  }
+
+  if (document.readyState === "complete") {
+    whenIdle();
+  } else {
+    window.addEventListener("load", whenIdle);
+  }
 }());
