@@ -175,11 +175,19 @@ def app(_shared_app):
 
 @pytest.fixture
 def fresh_app(_migrated, instance_dir):
-    """A new app, for tests that add routes of their own."""
+    """A new app, for tests that add routes of their own.
+
+    Building an app binds the one global Socket.IO object to a new server; the shared app's
+    sockets (a browser journey later in this process) must find theirs again afterwards."""
+    socketio_state = dict(vars(socketio))
     app = _build_app(instance_dir)
-    yield from _in_clean_context(app)
-    with app.app_context():
-        _db.engine.dispose()
+    try:
+        yield from _in_clean_context(app)
+        with app.app_context():
+            _db.engine.dispose()
+    finally:
+        vars(socketio).clear()
+        vars(socketio).update(socketio_state)
 
 
 @pytest.fixture

@@ -504,6 +504,7 @@ def list_users(actor: User, query: str = "", page: int = 1, per_page: int = 50):
         stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
+
 # --- privacy: the notice, the person's data, closing the account ------------------------------
 
 
