@@ -175,19 +175,22 @@ def app(_shared_app):
 
 @pytest.fixture
 def fresh_app(_migrated, instance_dir):
-    """A new app, for tests that add routes of their own.
-
-    Building an app binds the one global Socket.IO object to a new server; the shared app's
-    sockets (a browser journey later in this process) must find theirs again afterwards."""
-    socketio_state = dict(vars(socketio))
+    """A new app, for tests that add routes of their own."""
     app = _build_app(instance_dir)
-    try:
-        yield from _in_clean_context(app)
-        with app.app_context():
-            _db.engine.dispose()
-    finally:
-        vars(socketio).clear()
-        vars(socketio).update(socketio_state)
+    yield from _in_clean_context(app)
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _socketio_stays_bound():
+    """Building an app (``fresh_app``, a test that restarts one) binds the one global
+    Socket.IO object to a new server; afterwards the shared app's sockets (a browser journey
+    later in this worker, whatever order pytest-xdist gives the files) must find theirs."""
+    state = dict(vars(socketio))
+    yield
+    vars(socketio).clear()
+    vars(socketio).update(state)
 
 
 @pytest.fixture
