@@ -132,7 +132,7 @@ def sign_in():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+        return redirect(safe_next(request.args.get("next"), url_for("main.personal_home")))
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, ip=client_ip())
@@ -144,7 +144,8 @@ def sign_in():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Hola, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(form.next.data, url_for("main.home")))
+            # Without a page to go back to, a person's own home: their work is there.
+            return redirect(safe_next(form.next.data, url_for("main.personal_home")))
     return render_form("accounts/sign_in.html", form)
 
 

@@ -143,7 +143,7 @@ def test_next_parameter_only_accepts_same_site_paths(client, make_user, target):
     page = "/cuenta/entrar?next=" + target
     response = post_form(client, "/cuenta/entrar",
                          {"email": user.email, "password": PASSWORD, "next": target}, page=page)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/inicio"
 
 
 def test_next_parameter_keeps_relative_path(client, make_user):
