@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from community.core.timeutil import to_local
 from community.profiles.fields import LEGAL_FORMS, POPULATIONS, STATUS_LABELS
-from community.profiles.queries import FORMULA_PREFIXES
+from community.profiles.queries import FORMULA_PREFIXES, plain_fields
 from community.profiles.services import display_status, last_confirmed
 
 TEXT, DATE, DATETIME, YES_NO = "text", "date", "datetime", "yes_no"
@@ -77,26 +77,13 @@ def registry_record(org, now: datetime | None = None) -> dict:
     activities = list(org.activities)
     served = list(org.served_municipalities)
     return {
-        "slug": org.slug,
-        "nombre": org.name,
-        "razon_social": org.legal_name,
+        **plain_fields(org),
         "figura_juridica": str(LEGAL_FORMS[org.legal_form]) if org.legal_form in LEGAL_FORMS
         else org.legal_form,
         "figura_juridica_codigo": org.legal_form,
-        "rfc": org.rfc,
-        "cluni": org.cluni,
         "fecha_constitucion": org.constituted_on,
         "donataria_autorizada": bool(org.sat_donee),
         "donataria_desde": org.sat_donee_since,
-        "folio_registro_social": org.social_registry_folio,
-        "clave_municipio": org.municipality_code,
-        "municipio": org.municipality.name if org.municipality else None,
-        "entidad": org.other_state or ("Estado de México" if org.municipality_code else None),
-        "domicilio": org.address,
-        "codigo_postal": org.postal_code,
-        "telefono": org.phone,
-        "correo": org.public_email,
-        "sitio_web": org.website,
         "actividades": _join(a.name for a in activities),
         "actividades_fracciones": ", ".join(a.fraction for a in activities) or None,
         "poblaciones": _join(POPULATIONS.get(p, p) for p in org.populations),

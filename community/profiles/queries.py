@@ -406,18 +406,15 @@ PUBLIC_COLUMNS = [
 ]
 
 
-def public_record(org: Organization, now: datetime | None = None) -> dict:
-    """The public fields of an OSC, the same for the API, the open data and the export."""
+def plain_fields(org: Organization) -> dict:
+    """The fields every record of an OSC shows as they are stored (the public record, the
+    staff's padrón)."""
     return {
         "slug": org.slug,
         "nombre": org.name,
         "razon_social": org.legal_name,
-        "figura_juridica": org.legal_form,
         "rfc": org.rfc,
         "cluni": org.cluni,
-        "fecha_constitucion": as_text(org.constituted_on),
-        "donataria_autorizada": org.sat_donee,
-        "donataria_desde": as_text(org.sat_donee_since),
         "folio_registro_social": org.social_registry_folio,
         "clave_municipio": org.municipality_code,
         "municipio": org.municipality.name if org.municipality else None,
@@ -427,6 +424,18 @@ def public_record(org: Organization, now: datetime | None = None) -> dict:
         "telefono": org.phone,
         "correo": org.public_email,
         "sitio_web": org.website,
+    }
+
+
+def public_record(org: Organization, now: datetime | None = None) -> dict:
+    """The public fields of an OSC, the same for the API, the open data and the export."""
+    confirmed = last_confirmed(org)
+    return {
+        **plain_fields(org),
+        "figura_juridica": org.legal_form,
+        "fecha_constitucion": as_text(org.constituted_on),
+        "donataria_autorizada": org.sat_donee,
+        "donataria_desde": as_text(org.sat_donee_since),
         "redes_sociales": dict(org.social_links or {}),
         "mision": org.mission,
         "areas_actividad": [a.fraction for a in org.activities],
@@ -434,8 +443,7 @@ def public_record(org: Organization, now: datetime | None = None) -> dict:
         "municipios_atendidos": [m.code for m in org.served_municipalities],
         "estatus": display_status(org, now),
         "validada_en": as_text(org.validated_at.date()) if org.validated_at else None,
-        "ultima_confirmacion": as_text(last_confirmed(org).date()) if last_confirmed(org)
-        else None,
+        "ultima_confirmacion": as_text(confirmed.date()) if confirmed else None,
         "actualizada_en": org.updated_at.isoformat(timespec="seconds") + "Z",
     }
 
