@@ -189,8 +189,9 @@ def _socketio_stays_bound():
     later in this worker, whatever order pytest-xdist gives the files) must find theirs."""
     state = dict(vars(socketio))
     yield
-    vars(socketio).clear()
-    vars(socketio).update(state)
+    if state.get("server") is not None:  # before the worker's first app there is none
+        vars(socketio).clear()
+        vars(socketio).update(state)
 
 
 @pytest.fixture
