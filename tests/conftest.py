@@ -182,16 +182,32 @@ def fresh_app(_migrated, instance_dir):
         _db.engine.dispose()
 
 
+# What Flask-SocketIO's test client replaces on the server it is given.
+_TEST_CLIENT_PATCHES = ("_send_packet", "_send_eio_packet", "async_handlers")
+
+
 @pytest.fixture(autouse=True)
 def _socketio_stays_bound():
-    """Building an app (``fresh_app``, a test that restarts one) binds the one global
-    Socket.IO object to a new server; afterwards the shared app's sockets (a browser journey
-    later in this worker, whatever order pytest-xdist gives the files) must find theirs."""
+    """A browser journey later in this worker (whatever order pytest-xdist gives the files)
+    needs the shared app's Socket.IO server as it was built. Building an app (``fresh_app``, a
+    test that restarts one) binds the one global Socket.IO object to a new server, and a
+    ``socketio.test_client`` routes that server's packets to test clients for good (real
+    browsers then never hear "connected"); both are undone after each test."""
     state = dict(vars(socketio))
+    server = state.get("server")
+    patched = dict(vars(server)) if server is not None else {}
+    eio_async = server.eio.async_handlers if server is not None else None
     yield
-    if state.get("server") is not None:  # before the worker's first app there is none
-        vars(socketio).clear()
-        vars(socketio).update(state)
+    if server is None:  # before the worker's first app there is nothing to give back
+        return
+    vars(socketio).clear()
+    vars(socketio).update(state)
+    for name in _TEST_CLIENT_PATCHES:
+        if name in patched:
+            vars(server)[name] = patched[name]
+        else:
+            vars(server).pop(name, None)
+    server.eio.async_handlers = eio_async
 
 
 @pytest.fixture
