@@ -24,7 +24,8 @@ from community.extensions import limiter
 from tests.conftest import PASSWORD, post_form
 from tests.test_routes_roles import POST_DATA, ROUTES, world  # noqa: F401 - the fixture
 
-HOSTILE_IDS = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), str(10**30), "²", "١٢")
+HOSTILE_IDS = ("0", "-1", str(2**31), str(2**63 - 1), str(2**63), str(2**64), str(10**30),
+               "²", "١٢")
 HOSTILE_PAGES = (str(2**63), str(2**63 - 1), "-5", "abc", str(10**30), "²", "0")
 SENTINEL = 987_654_321  # stands for each integer segment while a URL is built
 

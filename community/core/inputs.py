@@ -15,8 +15,9 @@ from wtforms.validators import ValidationError as FieldError
 
 from community.core.errors import ValidationError
 
-#: The largest integer the database stores (SQLite's INTEGER, PostgreSQL's bigint).
-DB_INT_MAX = 2**63 - 1
+#: The largest id a row can have: our primary keys are PostgreSQL ``integer`` columns (SQLite
+#: stores more, but the same id must mean the same thing on both databases).
+DB_INT_MAX = 2**31 - 1
 
 # --- text lengths -------------------------------------------------------------------------
 

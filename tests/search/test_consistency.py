@@ -19,7 +19,7 @@ from community.profiles import services
 from community.profiles.models import Organization
 from community.search import index, outbox, registry
 from community.search.models import SearchOutbox
-from tests.conftest import post_form, sign_in
+from tests.conftest import _database_url, post_form, sign_in
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_related_rows_reindex_their_organization(idx, db, make_org, staff):
 def _writer_process(instance_dir: str, index_dir: str, label: str, count: int) -> None:
     """Another server process: its own app, engine and sessions, committing one by one."""
 
-    config = app_config.TestConfig(Path(instance_dir), os.environ.get("TEST_DATABASE_URL") or None)
+    config = app_config.TestConfig(Path(instance_dir), _database_url())
     config.SEARCH_INDEX_DIR = index_dir
     app = create_app(config)
     app.config["SEARCH_DRAIN_TIMEOUT"] = 0.5
@@ -198,7 +198,7 @@ def test_crash_between_commit_and_drain_is_drained_at_next_start(
     assert pending() > 0
     monkeypatch.undo()
 
-    config = app_config.TestConfig(instance_dir, os.environ.get("TEST_DATABASE_URL") or None)
+    config = app_config.TestConfig(instance_dir, _database_url())
     config.SEARCH_INDEX_DIR = str(idx)
     restarted = create_app(config)  # init_app drains the leftovers
     with restarted.app_context():
