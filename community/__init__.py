@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.accounts import bp as accounts_bp
     from community.events import bp as events_bp
     from community.forums import bp as forums_bp
+    from community.library import bp as library_bp
     from community.profiles import bp as profiles_bp
     from community.staff import bp as staff_bp
 
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(forums_bp)
+    app.register_blueprint(library_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
     # What each module keeps about a person (core.personal_data): export and account closing.

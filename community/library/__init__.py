@@ -1,0 +1,7 @@
+"""The library: Ciudadanía Activa, the Manual de Visibilidad and the training material."""
+
+from flask import Blueprint
+
+bp = Blueprint("library", __name__)
+
+from community.library import models  # noqa: E402, F401
