@@ -82,6 +82,16 @@ class Config:
         # A sender that dies keeps its claimed rows this long; longer than a batch can take.
         self.MAIL_CLAIM_SECONDS = int(env.get("MAIL_CLAIM_SECONDS", "900"))
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
+        # The library (community/library/): a PDF's largest size (its upload form only), and
+        # the limits of the child process that reads a PDF's text and renders its cover.
+        self.LIBRARY_MAX_UPLOAD_BYTES = int(env.get("LIBRARY_MAX_UPLOAD_BYTES",
+                                                    str(60 * 1024 * 1024)))
+        self.LIBRARY_MAX_PAGES = int(env.get("LIBRARY_MAX_PAGES", "2000"))
+        self.LIBRARY_EXTRACT_SECONDS = float(env.get("LIBRARY_EXTRACT_SECONDS", "120"))
+        self.LIBRARY_EXTRACT_MEMORY_MB = int(env.get("LIBRARY_EXTRACT_MEMORY_MB", "768"))
+        self.LIBRARY_CHECK_SECONDS = float(env.get("LIBRARY_CHECK_SECONDS", "20"))
+        self.LIBRARY_COVER_WIDTH = int(env.get("LIBRARY_COVER_WIDTH", "360"))
+        self.LIBRARY_EXTRACT_INTERVAL = float(env.get("LIBRARY_EXTRACT_INTERVAL", "10"))
         self.SOCKETIO_CORS_ORIGINS = [
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
         ] or None

@@ -72,6 +72,16 @@ def save_image(file: FileStorage | None, *, field: str, max_bytes: int = 2 * MB,
     return name
 
 
+def store_image_bytes(content: bytes, ext: str) -> str:
+    """Store an image this application drew itself (a PDF's cover rendered and re-encoded by
+    Pillow in ``library.pdf``) publicly; returns its stored name."""
+    if ext not in ("png", "jpg"):
+        raise ValueError(ext)
+    name = f"{secrets.token_hex(16)}.{ext}"
+    _write_atomic(_folder("public"), name, content, mode=0o644)
+    return name
+
+
 def _reencode(data: bytes, field: str, max_bytes: int, max_side: int,
               label: str) -> tuple[bytes, str]:
     """Decode fully and draw our own file, so a truncated or forged upload fails here.
@@ -154,6 +164,23 @@ def save_pdf(file: FileStorage | None, *, field: str, max_bytes: int = 10 * MB,
         sha256=hashlib.sha256(data).hexdigest(),
         original_name=pdf_display_name(file.filename if file is not None else None),
     )
+
+
+def read_upload(file: FileStorage | None, *, field: str, max_bytes: int,
+                label: str | None = None) -> bytes:
+    """The bytes of an upload (at most ``max_bytes``), for a module that judges the content
+    itself with limits of its own (the library checks PDFs in a child process)."""
+    return _read_upload(file, field, max_bytes, label or _l("El documento"))
+
+
+def store_checked_pdf(data: bytes, filename: str | None) -> StoredFile:
+    """Store a PDF that the caller already judged by its content, privately, byte for byte."""
+    if not data.startswith(PDF_MAGIC):
+        raise ValueError("not a PDF")
+    name = f"{secrets.token_hex(16)}.pdf"
+    _write_atomic(_folder("private"), name, data, mode=0o600)
+    return StoredFile(stored_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                      original_name=pdf_display_name(filename))
 
 
 def _check_pdf(data: bytes, field: str, max_bytes: int, label: str) -> None:
