@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from community.core.pagecache import track
 from community.core.timeutil import utcnow
 from community.extensions import db
 
@@ -221,3 +222,6 @@ class RecentDownload(db.Model):
                                              primary_key=True)
     visitor: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+track("library", Resource, Creator, ResourceFile, Series, Subject)
