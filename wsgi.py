@@ -1,7 +1,8 @@
 """Entry point for gunicorn (``gunicorn wsgi:app``) and for ``flask --app wsgi``.
 
 ``python wsgi.py`` serves pages and websockets in one process, as ``make run`` does, with a
-thread that sends the mail outbox (production runs ``flask mail send`` instead).
+thread that sends the mail outbox and one that reads uploaded PDFs (production runs
+``flask mail send`` and ``flask library extract`` instead).
 """
 
 import os
@@ -13,8 +14,10 @@ app = create_app()
 
 if __name__ == "__main__":
     from community.core import mail_sender
+    from community.library import extraction
 
     mail_sender.start_thread(app, app.config["MAIL_SEND_INTERVAL"])
+    extraction.start_thread(app, app.config["LIBRARY_EXTRACT_INTERVAL"])
     socketio.run(
         app,
         host=os.environ.get("HOST", "127.0.0.1"),

@@ -142,6 +142,7 @@ def _register_cli(app: Flask) -> None:
     from community.core.mail_cli import mail_cli
     from community.demo.cli import seed_demo, seed_scale  # the only import of community.demo
     from community.events.cli import events_cli
+    from community.library.cli import library_cli
     from community.profiles.registry_cli import registry_cli
 
     app.cli.add_command(users_cli)
@@ -150,6 +151,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(registry_cli)
     app.cli.add_command(seed_scale)
     app.cli.add_command(events_cli)
+    app.cli.add_command(library_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mail_cli)
 

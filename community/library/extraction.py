@@ -64,7 +64,7 @@ def process(file_id: int) -> str:
         path = uploads.private_path(stored.stored_name)
     except Exception:  # noqa: BLE001 - the file is gone from the disk: nothing to read
         return _finish(stored, pdf.Extraction(pages=[], status="failed",
-                                              error="el archivo no está en el disco"), None)
+                                              error="the file is missing from the disk"), None)
     found = pdf.extract_pages(path, time_limit=config["LIBRARY_EXTRACT_SECONDS"],
                               max_pages=config["LIBRARY_MAX_PAGES"],
                               memory_mb=config["LIBRARY_EXTRACT_MEMORY_MB"])
