@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
+from community.search import registry
 from community.search.analysis import folding_analyzer, spanish_analyzer
 from community.search.engine import (
     PostingsCache,
@@ -89,10 +90,11 @@ MULTI_VALUED = frozenset({"areas", "visibility"})
 def visibility_for(user) -> set[str]:
     """The ``visibility`` labels ``user`` may see; every query is filtered by them.
 
-    The single place later modules extend (e.g. ``"members:<organization id>"`` for the
-    members of an organization). Anonymous visitors and signed-in people see "public".
+    Everyone sees "public"; modules add labels through ``registry.register_audience``
+    (the library: its readers of restricted resources, or everyone else). Called once per
+    query, never per hit. ``user`` may be None or anonymous.
     """
-    return {"public"}
+    return {"public"} | registry.audiences(user)
 
 
 # -- results -------------------------------------------------------------------------------
@@ -110,6 +112,7 @@ class Hit:
     areas: list[str]  # LFFAROC fractions
     year: str | None
     score: float = 0.0
+    page: int | None = None  # the page of the file the snippet is from (library resources)
 
 
 @dataclass
@@ -815,17 +818,24 @@ def _has_exact(reader, word: Word) -> bool:
 
 def _hit(stored: dict, score: float, terms: frozenset[str]) -> Hit:
     areas = [a.strip() for a in (stored.get("areas") or "").split(",") if a.strip()]
+    kind = registry.kinds().get(stored.get("kind", ""))
+    body = stored.get("body", "")
+    if kind is not None and kind.snippet is not None:
+        snippet, page = kind.snippet(body, terms)
+    else:
+        snippet, page = make_snippet(body, terms), None
     return Hit(
         id=stored.get("id", ""),
         kind=stored.get("kind", ""),
         object_id=stored.get("object_id"),
         title=stored.get("title", ""),
         url=stored.get("url", ""),
-        snippet=make_snippet(stored.get("body", ""), terms),
+        snippet=snippet,
         municipality=stored.get("municipality") or None,
         areas=areas,
         year=stored.get("year") or None,
         score=score or 0.0,
+        page=page,
     )
 
 

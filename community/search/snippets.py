@@ -170,3 +170,20 @@ def _fragments(text: str, tokens):
                 currentlen = 0
     if tks:
         yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+
+
+def highlight_window(text: str, terms: frozenset[str], start: int, end: int) -> str:
+    """:func:`highlighted` over ``text[start:end]`` (a window cut out of a long body, so the
+    32,000-character limit of the fragmenter never hides a match); "…" where the window
+    cut the surrounding text. "" when no word of the window matches."""
+    html = highlighted(text[start:end], terms)
+    if not html:
+        return ""
+    html = html.strip()
+    before = text[max(0, start - 40):start].rsplit("\f", 1)[-1]
+    after = text[end:end + 40].split("\f", 1)[0]
+    if not html.startswith("…") and any(ch.isalnum() for ch in before):
+        html = "…" + html
+    if not html.endswith("…") and any(ch.isalnum() for ch in after):
+        html += "…"
+    return html

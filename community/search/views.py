@@ -65,4 +65,4 @@ def search_api():
                 for name, values in results.facets.items()},
         hits=[{"kind": h.kind, "id": h.object_id, "title": h.title, "url": h.url,
                "snippet": str(h.snippet), "municipality": h.municipality,
-               "areas": h.areas, "year": h.year} for h in results.hits])
+               "areas": h.areas, "year": h.year, "page": h.page} for h in results.hits])

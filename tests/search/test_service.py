@@ -337,8 +337,28 @@ def test_hidden_documents_are_neither_hits_nor_counted(svc):
     assert _counts(everything(svc, "reunión mujeres"), "municipality").get(ECATEPEC) == 2
 
 
-def test_visibility_is_public_for_everyone_for_now():
+def test_visibility_is_public_plus_what_registered_audiences_grant(monkeypatch):
+    from flask_login import AnonymousUserMixin
+
+    from community.search import registry
+
+    monkeypatch.setattr(registry, "_AUDIENCES", [])
     assert visibility_for(None) == {"public"}
+    calls = []
+
+    def members(user):
+        calls.append(user)
+        return {"members"} if getattr(user, "is_authenticated", False) else set()
+
+    def broken(user):
+        raise RuntimeError("down")
+
+    registry.register_audience(members)
+    registry.register_audience(members)  # once, however often it is registered
+    registry.register_audience(broken)  # grants nothing, never fails the query
+    assert visibility_for(None) == {"public"}
+    assert visibility_for(AnonymousUserMixin()) == {"public"}
+    assert len(calls) == 2
 
 
 # -- hits, snippets, pages ----------------------------------------------------------------
