@@ -48,7 +48,7 @@ MAX_ISSUE_NUMBER = 10_000
 EARLIEST_YEAR = 1900
 PART_KINDS = {"issue": "article", "manual": "chapter"}  # what a part of each kind is called
 STATUSES = ("draft", "published", "withdrawn")
-RESERVED_SLUGS = {"gestion", "series", "nuevo", "temas", "api"}
+RESERVED_SLUGS = {"gestion", "series", "portada", "nuevo", "temas", "api"}
 DOUBLE_CLICK = timedelta(seconds=30)  # COUNTER: repeats within 30 s count once
 SUBJECT_NAME_MAX = 120
 

@@ -93,7 +93,8 @@ def resource(slug: str):
         found_page=page,
         page_excerpt=queries.page_text(file, page) if readable and page else None,
         apa=citation.apa(found, url), versions=access.effective(found).files,
-        is_staff=access.is_staff(current_user), **LABELS)
+        manage_url=url_for("library.manage_resource", resource_id=found.id)
+        if access.is_staff(current_user) else None, **LABELS)
 
 
 def _page_arg(found: Resource, file: ResourceFile | None) -> int | None:
