@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("library", __name__)
 
-from community.library import api, models, oai_views, search, views  # noqa: E402, F401
+from community.library import (  # noqa: E402, F401
+    api,
+    console,
+    manage_views,
+    models,
+    oai_views,
+    search,
+    views,
+)
