@@ -189,7 +189,8 @@ ANNOUNCEMENTS = (
        "El sábado de 7:00 a 9:00 la plataforma estará en mantenimiento. No se perderá "
        "nada de lo que hayan escrito.", by="staff", locked=True),
     _t("avisos-dgps", "Nuevo material: Manual de Visibilidad para OSC",
-       "Ya está en la biblioteca el **Manual de Visibilidad**: cómo difundir el objeto "
+       "Ya está en la biblioteca el **[Manual de Visibilidad](/biblioteca/manual-de-"
+       "visibilidad-para-organizaciones-de-la-sociedad-civil)**: cómo difundir el objeto "
        "social de su organización, preparar un boletín de prensa y cuidar su identidad "
        "gráfica.", by="staff"),
     _t("avisos-dgps", "Encuesta de satisfacción de las asesorías",
