@@ -38,12 +38,15 @@ from community.extensions import db
 from community.forums import categories, conversations, moderation, services
 from community.forums.models import Post, Topic
 from community.forums.notices import handle_of
+from community.library import extraction
+from community.library import services as library
 from community.profiles import documents
 from community.search import index
 from tests.conftest import PASSWORD
 from tests.e2e.test_forum_journey import wait_for_room
 from tests.e2e.test_registry_journey import sign_in
 from tests.events.conftest import event_form
+from tests.library.publishing import attach, make_pdf
 
 FLAG = "window.__xss"
 PAYLOADS = (
@@ -184,6 +187,20 @@ def _event(staff):
     return event
 
 
+def _library(staff):
+    series = library.save_series(staff, {"title": CATEGORY_NAME, "description": CORPUS})
+    issue = library.create_resource(staff, {
+        "title": TITLE, "kind": "issue", "issued": "2024", "series": series.slug,
+        "issue_number": "1", "description": CORPUS, "creators": NAME + "\n" + PAYLOADS[1],
+        "publisher": PAYLOADS[2], "identifier": PAYLOADS[0][:100]})
+    attach(staff, issue, make_pdf(["Convocatoria " + CORPUS, "Segunda " + CORPUS]), FILE_NAME)
+    library.set_parts(staff, issue, f"1-1 | {EVENT_TITLE} | {NAME}\n2-2 | {PAYLOADS[1]} | x")
+    library.publish(staff, issue)
+    db.session.commit()
+    extraction.extract_all_pending()
+    return issue
+
+
 @pytest.fixture
 def stored(make_user, make_org):
     """Every write path, fed the corpus. Returns plain values, and ends the test thread's
@@ -194,12 +211,15 @@ def stored(make_user, make_org):
     topic = _forum(author, reader, staff, org)
     conversation = _messages(author, reader)
     event = _event(staff)
+    issue = _library(staff)
     index.check()  # opens the index: the outbox drained after each commit
     values = {"author": author.email, "author_id": author.id, "reader": reader.email,
               "staff": staff.email, "org": org.slug, "topic_id": topic.id,
               "conversation": conversation.id, "event": event.slug,
               "topic_url": f"/foros/t/{topic.id}-{topic.slug}",
-              "edited_post": _post_id(topic.id, 3)}
+              "edited_post": _post_id(topic.id, 3), "issue": issue.slug,
+              "issue_id": issue.id, "series": issue.series.slug,
+              "article": issue.parts[0].slug}
     db.session.rollback()
     return values
 
@@ -216,7 +236,10 @@ def test_stored_corpus_never_runs_on_any_page(page, phone, stored):
     topic_url = stored["topic_url"]
     public = ["/foros", "/foros/general", topic_url, f"/osc/{stored['org']}",
               "/eventos", f"/eventos/{stored['event']}", "/buscar?q=convocatoria",
-              "/buscar?q=mujeres+neza", "/osc?municipio=15058"]
+              "/buscar?q=mujeres+neza", "/osc?municipio=15058", "/biblioteca",
+              f"/biblioteca/{stored['issue']}", f"/biblioteca/{stored['article']}",
+              f"/biblioteca/series/{stored['series']}", "/biblioteca?q=convocatoria",
+              "/buscar?q=segunda"]
     _visit(watch, phone, public, "anonymous")
     phone.goto(topic_url)
     expect(phone.get_by_role("heading", level=1)).to_contain_text('"><script>window.__xss=')
@@ -238,7 +261,10 @@ def test_stored_corpus_never_runs_on_any_page(page, phone, stored):
     sign_in(page, stored["staff"])
     edited = stored["edited_post"]
     _visit(watch, page, ["/foros/moderacion", f"/foros/p/{edited}/historial", topic_url,
-                         "/foros/gestion/categorias"],
+                         "/foros/gestion/categorias", "/biblioteca/gestion",
+                         f"/biblioteca/gestion/{stored['issue_id']}",
+                         f"/biblioteca/gestion/{stored['issue_id']}/editar",
+                         f"/biblioteca/{stored['issue']}"],
            "staff")
 
 
