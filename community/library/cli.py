@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from community.library import extraction, queries
+from community.library import extraction, manage_queries
 
 library_cli = AppGroup("library", help="Biblioteca: lectura del texto de los PDF.")
 
@@ -25,9 +25,9 @@ def extract(once: bool) -> None:
 @library_cli.command("status")
 def status() -> None:
     """How many drafts, PDFs waiting to be read and PDFs with no searchable text."""
-    counts = queries.manage_counts()
-    click.echo(f"Borradores: {counts['drafts']}. PDF por leer: {counts['waiting']}. "
-               f"Sin texto buscable: {counts['no_text']}.")
+    counts = manage_queries.console_counts()
+    click.echo(f"Borradores: {counts.drafts}. PDF por leer: {counts.waiting}. "
+               f"Sin texto buscable: {counts.no_text}.")
 
 
 def _summary(outcomes: dict[str, int]) -> str:

@@ -1,5 +1,5 @@
-"""The library's lists: the catalogue with its facets, a series in issue order, the staff's
-counts. Reads only; the indicators read :func:`downloads_total` and :func:`downloads_by_month`.
+"""The library's lists: the catalogue with its facets, a series in issue order, the figures
+for the indicators. Reads only; the indicators read :func:`downloads_total` and :func:`downloads_by_month`.
 
 The catalogue shows what is published, parts included (an article is a resource of its own),
 newest first. Its text box asks the one search for the matching resources' ids, best first,
@@ -191,16 +191,3 @@ def downloads_by_month(months: int = 12) -> list[tuple[str, int]]:
         select(DownloadMonth.month, func.sum(DownloadMonth.count))
         .group_by(DownloadMonth.month).order_by(DownloadMonth.month.desc()).limit(months))
     return [(month, int(count)) for month, count in rows]
-
-
-def manage_counts() -> dict[str, int]:
-    """The staff console's tile: drafts, files waiting to be read, files with no text."""
-    drafts = db.session.scalar(select(func.count()).where(Resource.status == "draft",
-                                                          Resource.parent_id.is_(None)))
-    waiting = db.session.scalar(select(func.count()).where(
-        ResourceFile.text_status.in_(("pending", "running"))))
-    no_text = db.session.scalar(
-        select(func.count()).select_from(Resource)
-        .join(ResourceFile, ResourceFile.id == Resource.current_file_id)
-        .where(ResourceFile.text_status.in_(("empty", "failed"))))
-    return {"drafts": drafts or 0, "waiting": waiting or 0, "no_text": no_text or 0}
