@@ -469,3 +469,16 @@ def test_citizens_and_members_are_refused_everywhere(app, db, make_user, make_or
         assert response.status_code == 403, url
     assert resource_count(db) == 1
     assert private_files(uploads_dir) == []
+
+
+def test_a_pdf_the_check_cannot_read_in_time_saves_nothing(app, db, staff_client, uploads_dir):
+    """What a parser caught in a loop meets, sooner: the check's time limit ends it."""
+    app.config["LIBRARY_CHECK_SECONDS"] = 0.01
+    try:
+        response = create(staff_client, text_pdf(["Página de prueba. " * 200] * 40))
+    finally:
+        app.config["LIBRARY_CHECK_SECONDS"] = 20.0
+    assert response.status_code == 422
+    assert "tiempo razonable" in field_error(response.get_data(as_text=True), "file")
+    assert resource_count(db) == 0
+    assert private_files(uploads_dir) == []
