@@ -1,5 +1,5 @@
-"""The library's lists: the catalogue with its facets, a series in issue order, the figures
-for the indicators. Reads only; the indicators read :func:`downloads_total` and :func:`downloads_by_month`.
+"""The library's lists: the catalogue with its facets, a series in issue order, and the
+download figures the indicators read (:func:`downloads_total`, :func:`downloads_by_month`).
 
 The catalogue shows what is published, parts included (an article is a resource of its own),
 newest first. Its text box asks the one search for the matching resources' ids, best first,

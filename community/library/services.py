@@ -292,11 +292,17 @@ def _apply(resource: Resource, cleaned: dict) -> None:
     resource.updated_at = utcnow()  # a parent's change reaches its parts' records
 
 
-def unique_slug(title: str, prefix: str = "") -> str:
-    base = slugify(f"{prefix} {title}".strip(), max_length=100) or "recurso"
+def unique_slug(title: str) -> str:
+    """A resource's address: its title's words, never one of the library's own paths."""
+    base = slugify(title, max_length=100) or "recurso"
     if base in RESERVED_SLUGS or base.isdigit():
         base = f"{base}-recurso"
-    taken = set(db.session.scalars(select(Resource.slug).where(Resource.slug.like(f"{base}%"))))
+    return _free_slug(Resource.slug, base)
+
+
+def _free_slug(column, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first that no row of ``column`` holds."""
+    taken = set(db.session.scalars(select(column).where(column.like(f"{base}%"))))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -499,12 +505,7 @@ def save_series(actor, raw: Mapping, series: Series | None = None) -> Series:
 
 
 def _unique_series_slug(title: str) -> str:
-    base = slugify(title, max_length=80) or "serie"
-    taken = set(db.session.scalars(select(Series.slug).where(Series.slug.like(f"{base}%"))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return _free_slug(Series.slug, slugify(title, max_length=80) or "serie")
 
 
 def add_subject(actor, name: str) -> Subject:

@@ -7,7 +7,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
@@ -18,6 +17,7 @@ from community.library import extraction, services
 from community.library.models import Resource, ResourceFile, ResourcePage
 from community.profiles import services as registry
 from tests.conftest import client_as, field_error, post_form
+from tests.library.publishing import make_pdf
 
 PAGES = ["Participación ciudadana en Nezahualcóyotl",
          "Capacitación para organizaciones de la sociedad civil",
@@ -26,12 +26,7 @@ PAGES = ["Participación ciudadana en Nezahualcóyotl",
 
 
 def text_pdf(pages=PAGES) -> bytes:
-    document = FPDF()
-    document.set_font("Helvetica", size=12)
-    for text in pages:
-        document.add_page()
-        document.multi_cell(0, 10, text)
-    return bytes(document.output())
+    return make_pdf(pages)
 
 
 def rewrite(data: bytes, change) -> bytes:
