@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, or_, select, update
 
 from community.core import uploads
+from community.core.database import transaction_kind
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.library import pdf
@@ -41,9 +42,10 @@ def _due(now):
 def claim_next() -> int | None:
     """The id of one file to read, now leased to this worker; None when nothing waits."""
     now = utcnow()
-    file_id = db.session.scalar(select(ResourceFile.id).where(*_due(now))
-                                .order_by(ResourceFile.id).limit(1))
-    db.session.commit()
+    with transaction_kind(read_only=True):  # an idle poll takes no write lock
+        file_id = db.session.scalar(select(ResourceFile.id).where(*_due(now))
+                                    .order_by(ResourceFile.id).limit(1))
+        db.session.commit()
     if file_id is None:
         return None
     claimed = db.session.execute(
@@ -55,24 +57,33 @@ def claim_next() -> int | None:
 
 
 def process(file_id: int) -> str:
-    """Read one claimed file and store what was found; returns its text status."""
-    stored = db.session.get(ResourceFile, file_id)
-    if stored is None:
+    """Read one claimed file and store what was found; returns its text status.
+
+    No transaction is open while the child process reads the file (up to the time limit):
+    on SQLite an open write transaction would hold every other writer of the site."""
+    with transaction_kind(read_only=True):
+        stored_name = db.session.scalar(select(ResourceFile.stored_name)
+                                        .where(ResourceFile.id == file_id))
+        db.session.commit()
+    if stored_name is None:
         return "gone"
     config = current_app.config
     try:
-        path = uploads.private_path(stored.stored_name)
+        path = uploads.private_path(stored_name)
     except Exception:  # noqa: BLE001 - the file is gone from the disk: nothing to read
-        return _finish(stored, pdf.Extraction(pages=[], status="failed",
-                                              error="the file is missing from the disk"), None)
+        return _finish(file_id, pdf.Extraction(pages=[], status="failed",
+                                               error="the file is missing from the disk"), None)
     found = pdf.extract_pages(path, time_limit=config["LIBRARY_EXTRACT_SECONDS"],
                               max_pages=config["LIBRARY_MAX_PAGES"],
                               memory_mb=config["LIBRARY_EXTRACT_MEMORY_MB"])
     cover = pdf.render_cover(path, width=config["LIBRARY_COVER_WIDTH"])
-    return _finish(stored, found, cover)
+    return _finish(file_id, found, cover)
 
 
-def _finish(stored: ResourceFile, found, cover: bytes | None) -> str:
+def _finish(file_id: int, found, cover: bytes | None) -> str:
+    stored = db.session.get(ResourceFile, file_id)
+    if stored is None:
+        return "gone"
     db.session.execute(delete(ResourcePage).where(ResourcePage.file_id == stored.id))
     db.session.add_all(ResourcePage(file_id=stored.id, number=n, text=text)
                        for n, text in enumerate(found.pages, start=1) if text)
