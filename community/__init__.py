@@ -122,7 +122,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from community.core.database import mark_read_only
-    from community.core.security import add_security_headers
+    from community.core.security import add_security_headers, refuse_nul_characters
+
+    app.before_request(refuse_nul_characters)
 
     @app.before_request
     def _sqlite_transaction_kind():

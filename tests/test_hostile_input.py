@@ -219,3 +219,27 @@ def test_hostile_ids_in_forms(app, unlimited, world, make_user, hostile):  # noq
         if _broken(status):
             failures.append(f"{method} {url} -> {status}")
     assert not failures, "\n".join(failures)
+
+
+def test_nul_characters_are_refused_before_any_view(app, unlimited, world, make_user):  # noqa: F811
+    """PostgreSQL refuses NUL in text: a slug, a filter or a form field carrying one is a
+    400 on every route, never a database error (SQLite found nothing and hid it)."""
+    client = _client(app, "anonymous", make_user)
+    adapter = app.url_map.bind("localhost")
+    failures = []
+    for rule in _get_rules(app):
+        base = _urls(app, world, rule, "GET", "1")
+        urls = [f"{base}?q=%00&tipo=a%00b&page=1"]
+        values = _table_values(adapter, rule.endpoint, "GET", world)
+        texts = [str(values[name]) for name, converter in rule._converters.items()
+                 if name in values and not isinstance(converter, IntegerConverter)]
+        hostile = base.replace(f"/{texts[0]}", f"/{texts[0]}%00", 1) if texts else base
+        if hostile != base:
+            urls.append(hostile)
+        for url in urls:
+            status = _status(client, url)
+            if status != 400:
+                failures.append(f"GET {url} -> {status}")
+    response = client.post("/cuenta/entrar", data={"email": "a\x00@b.mx", "password": "x"})
+    assert response.status_code == 400
+    assert not failures, "\n".join(failures)
