@@ -85,6 +85,10 @@ def enqueue(pairs, session: Session | None = None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy also calls this when a savepoint is released: the transaction that wrote
+        # the outbox is still open (on SQLite it holds the write lock a drain would wait for).
+        return
     if not session.info.pop(PENDING_KEY, False) or getattr(_local, "draining", False):
         return
     if not has_app_context():
