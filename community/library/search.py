@@ -344,3 +344,15 @@ register(SearchKind(
 ))
 
 register_audience(access.search_labels)
+
+
+def page_passage(text: str | None, q: str) -> Markup | None:
+    """The passage of one page around the words of ``q``, marked as in a search hit (the
+    resource's page opened from a hit: "Encontrado en la página N")."""
+    from community.search.service import clean_query, query_words
+
+    terms = frozenset(stem for word in query_words(clean_query(q)) for stem in word.stems)
+    if not text or not terms:
+        return None
+    passage, page = resource_snippet(PAGE_BREAK + _clean(text), terms)
+    return passage if page else None

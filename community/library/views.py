@@ -16,6 +16,7 @@ from community.core.urls import external_url
 from community.core.web import client_ip
 from community.extensions import db
 from community.library import access, bp, citation, queries, services
+from community.library import search as library_search
 from community.library.labels import FORMATS, KINDS, LANGUAGES, RIGHTS
 from community.library.models import Resource, ResourceFile
 
@@ -78,7 +79,7 @@ def _gone(resource: Resource):
 
 
 @bp.route("/biblioteca/<slug>")
-@cached_page("library", args=("pagina",))
+@cached_page("library", args=("pagina", "q"))
 def resource(slug: str):
     found = _resource_or_gone(slug)
     if access.status_of(found) == "withdrawn" and not access.is_staff(current_user):
@@ -86,12 +87,13 @@ def resource(slug: str):
     readable = access.can_read(current_user, found)
     file = services.file_of(found)
     page = _page_arg(found, file)
+    text = queries.page_text(file, page) if readable and page else None
     url = external_url("library.resource", slug=found.slug)
     return render_template(
         "library/resource.html", resource=found, file=file, readable=readable,
         restricted=access.is_restricted(found), description=render_markdown(found.description),
-        found_page=page,
-        page_excerpt=queries.page_text(file, page) if readable and page else None,
+        found_page=page, page_excerpt=text,
+        page_passage=library_search.page_passage(text, request.args.get("q", "")[:200]),
         apa=citation.apa(found, url), versions=access.effective(found).files,
         manage_url=url_for("library.manage_resource", resource_id=found.id)
         if access.is_staff(current_user) else None, **LABELS)

@@ -189,3 +189,16 @@ def test_only_staff_publish(app, make_user, staff):
     with pytest.raises(ValidationError) as error:
         services.create_resource(staff, {"title": "", "kind": "nada", "issued": "20-20"})
     assert set(error.value.errors) >= {"title", "kind", "issued"}
+
+
+def test_a_hit_opens_its_page_with_the_words_marked(client, issue):
+    article = issue.parts[1]
+    listing = client.get("/biblioteca?q=tómbola+solidaria").get_data(as_text=True)
+    assert f"/biblioteca/{article.slug}?pagina=5&amp;q=t%C3%B3mbola+solidaria" in listing
+    body = client.get(f"/biblioteca/{article.slug}?pagina=5&q=tómbola+solidaria").get_data(
+        as_text=True)
+    assert "Encontrado en la página 5" in body
+    assert "<mark>tómbola</mark> <mark>solidaria</mark>" in body
+    assert "#page=5" in body
+    assert "Encontrado" not in client.get(f"/biblioteca/{article.slug}?pagina=99").get_data(
+        as_text=True)
