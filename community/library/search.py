@@ -21,11 +21,12 @@ labels (``registry.register_audience``), so each person finds the resource once,
 text ever reaches someone who may not read it.
 
 Snippets (:func:`resource_snippet`): the default snippet maker only looks at a body's first
-32,000 characters; here the first word matching the query is found by one regular
-expression over the whole body, and the passage is cut from that word's page, whose number
-comes with the hit.
+32,000 characters; here the words of the query are found over the whole body, in one pass,
+and the passage is cut from the page that holds most of them (the earliest such page), whose
+number comes with the hit.
 """
 
+import heapq
 import re
 import string
 from collections import defaultdict
@@ -234,8 +235,8 @@ def _changed_page(page: ResourcePage) -> list[int]:
 
 # --- snippets ------------------------------------------------------------------------------
 
-WINDOW_BEFORE = 300
-WINDOW_AFTER = 600
+WINDOW_BEFORE = 150  # two passages of at most 200 characters come out of the window
+WINDOW_AFTER = 350
 MAX_CANDIDATES = 5000  # words starting like a stem without having it: then give up
 
 
@@ -287,28 +288,52 @@ def _patterns(terms: frozenset[str]) -> tuple[re.Pattern, ...]:
     return tuple(patterns)
 
 
-def _first_match(body: str, terms: frozenset[str]) -> int | None:
-    """Where the body's first word with one of the stems starts."""
-    best = None
-    for pattern in _patterns(terms):
-        end = len(body) if best is None else best
-        for tried, match in enumerate(pattern.finditer(body, 0, end)):
-            if tried >= MAX_CANDIDATES:
-                break
-            start = match.start()
-            if start and (body[start - 1].isalnum() or body[start - 1] == "_"):
-                continue  # inside a word
-            if _word_stems(fold(match.group())) & terms:
-                best = start
-                break
-    return best
+def _matches(body: str, terms: frozenset[str]):
+    """(start, stems) of the body's words that have one of the stems, in the body's order
+    (the per-letter expressions' matches merged)."""
+    scans = [((m.start(), m.group()) for m in pattern.finditer(body))
+             for pattern in _patterns(terms)]
+    for tried, (start, word) in enumerate(heapq.merge(*scans)):
+        if tried >= MAX_CANDIDATES:
+            return
+        if start and (body[start - 1].isalnum() or body[start - 1] == "_"):
+            continue  # inside a word
+        found = _word_stems(fold(word)) & terms
+        if found:
+            yield start, found
+
+
+def _best_match(body: str, terms: frozenset[str]) -> int | None:
+    """Where the passage should start: the first matching word of the page that holds the
+    most of the query's stems (the earliest such page), so a phrase leads to its own page
+    rather than to the first page that has one of its words. The record before the first
+    page counts only when no page matches. Stops at the first page that has them all."""
+    first_break = body.find(PAGE_BREAK)
+    best, best_score, in_record = None, 0, None
+    page_end, page_first, page_terms = -1, None, set()
+    for start, found in _matches(body, terms):
+        if 0 <= start < first_break or first_break < 0:
+            in_record = start if in_record is None else in_record
+            continue
+        if start > page_end:
+            if len(page_terms) > best_score:
+                best, best_score = page_first, len(page_terms)
+            if best_score == len(terms):
+                return best
+            page_end = body.find(PAGE_BREAK, start)
+            page_end = len(body) if page_end < 0 else page_end
+            page_first, page_terms = start, set()
+        page_terms |= found
+    if len(page_terms) > best_score:
+        best = page_first
+    return best if best is not None else in_record
 
 
 def resource_snippet(body: str, terms: frozenset[str]) -> tuple[Markup, int | None]:
-    """The passage around the first matching word of the body, cut from its page, and the
+    """The passage around the query's words on the page that holds most of them, and the
     page's number (None: the match is in the description, before the first page)."""
     body = body or ""
-    at = _first_match(body, terms) if terms else None
+    at = _best_match(body, terms) if terms else None
     first_break = body.find(PAGE_BREAK)
     metadata = body if first_break < 0 else body[:first_break]
     if at is None:

@@ -170,7 +170,9 @@ def _split_affiliation(line: str) -> tuple[str, str]:
     if "|" in line:
         name, _sep, affiliation = line.partition("|")
         return name.strip(), affiliation.strip()
-    match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", line)
+    # "Ana López (Universidad Autónoma del Estado de México (UAEMex))": the name has no
+    # parenthesis; the affiliation is everything inside the outer pair, its own included.
+    match = re.fullmatch(r"([^()]*?)\s*\((.*)\)", line)
     if match:
         return match[1].strip(), match[2].strip()
     return line, ""

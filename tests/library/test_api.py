@@ -165,9 +165,14 @@ def test_bad_filters_are_400_with_a_message_per_field(client, library):
         assert response.is_json
 
 
-@pytest.mark.parametrize("slug", ["no-existe", "x" * 500, "%00", "..%2F..%2Fetc",
+@pytest.mark.parametrize("slug", ["no-existe", "x" * 500, "..%2F..%2Fetc",
                                   "%F0%9F%98%80", "a%0Ab", "9223372036854775808"])
 def test_hostile_slugs_are_404(client, library, slug):
     response = client.get(f"/api/v1/biblioteca/{slug}")
     assert response.status_code == 404
     assert response.is_json
+
+
+def test_a_nul_in_the_slug_is_a_bad_request(client, library):
+    response = client.get("/api/v1/biblioteca/a%00b")
+    assert response.status_code == 400 and response.is_json
