@@ -110,9 +110,10 @@ def _page_arg(found: Resource, file: ResourceFile | None) -> int | None:
 
 @bp.route("/biblioteca/<slug>/archivo")
 def download(slug: str):
-    """The PDF: an attachment unless the reader asks to view it (``?ver=1``), with ETag and
-    Range so a phone on a poor connection resumes instead of starting over. A part serves
-    its parent's file (its links add ``#page=N``) and counts as its own download."""
+    """The PDF: an attachment unless the reader asks to view it (``?ver=1``) and it carries
+    no JavaScript, with ETag and Range so a phone on a poor connection resumes instead of
+    starting over. A part serves its parent's file (its links add ``#page=N``) and counts as
+    its own download."""
     found = _resource_or_gone(slug)
     if access.status_of(found) == "withdrawn" and not access.is_staff(current_user):
         return _gone(found)
@@ -124,7 +125,8 @@ def download(slug: str):
         db.session.commit()
     response = send_file(
         uploads.private_path(stored.stored_name), mimetype="application/pdf",
-        as_attachment=request.args.get("ver") != "1",
+        # A PDF with JavaScript is never opened in the browser's own viewer from our origin.
+        as_attachment=request.args.get("ver") != "1" or stored.has_javascript,
         download_name=f"{found.slug}.pdf" if stored.version == _current_version(found)
         else f"{found.slug}-v{stored.version}.pdf",
         conditional=True, etag=stored.sha256, max_age=FILE_MAX_AGE, last_modified=None)

@@ -202,3 +202,25 @@ def test_a_hit_opens_its_page_with_the_words_marked(client, issue):
     assert "#page=5" in body
     assert "Encontrado" not in client.get(f"/biblioteca/{article.slug}?pagina=99").get_data(
         as_text=True)
+
+
+def test_a_pdf_with_javascript_is_always_an_attachment(client, staff):
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    from tests.library.publishing import attach, make_pdf
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(make_pdf(["Texto con un script."]))))
+    writer.add_open_action(JavaScript("app.alert('hola');"))
+    out = BytesIO()
+    writer.write(out)
+    guide = make_resource(staff, title="Guía con script")
+    attach(staff, guide, out.getvalue())
+    db.session.commit()
+    assert guide.current_file.has_javascript
+    response = client.get(f"/biblioteca/{guide.slug}/archivo?ver=1",
+                          headers={"User-Agent": BROWSER})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
