@@ -34,6 +34,7 @@ Run it with ``.venv/bin/python bench/search_bench.py`` (30 minutes on a busy 2 v
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import platform
@@ -736,6 +737,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="index writer processes (default 2; 1 builds exactly as `flask "
                              "search reindex` does: one segment, about 10 minutes at scale 1)")
     parser.add_argument("--json", type=Path, help="where to write the results JSON")
+    parser.add_argument("--profile", type=Path,
+                        help="write a cProfile of the measured Whoosh queries here (pstats)")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 4 or args.queries < 10 or args.procs < 1:
         parser.error("--scale must be in (0, 4], --queries at least 10, --procs at least 1")
@@ -831,7 +834,13 @@ def main(argv=None) -> int:
         whoosh_run(warmup[0])
         cold_ms = (time.perf_counter() - first_started) * 1000
         timed(whoosh_run, warmup[1:])
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
         whoosh_times, whoosh_totals = timed(whoosh_run, queries)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         fts_run = lambda query: fts5_search(conn, query)  # noqa: E731
         timed(fts_run, warmup)
         fts_times, fts_totals = timed(fts_run, queries)
