@@ -20,6 +20,7 @@ from community.core.inputs import as_id
 from community.core.sanitize import render_markdown
 from community.core.web import render_form
 from community.extensions import db, limiter
+from community.library import access as access_rules
 from community.library import bp, extraction, manage_queries, pdf, services
 from community.library.forms import (
     FileForm,
@@ -192,7 +193,7 @@ def _resource_page(found: Resource, status: int = 200, **forms):
     forms.setdefault("toc_form", TocForm(data={"toc": services.toc_text(found)}))
     forms.setdefault("withdraw_form", WithdrawForm())
     forms.setdefault("publish_form", PublishForm())
-    owner = found.parent if found.parent_id else found
+    owner = access_rules.effective(found)
     return render_template(
         "library/manage/resource.html", resource=found, owner=owner,
         versions=list(owner.files), text_state=manage_queries.text_state,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, extract, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from community.core.pagination import page_arg
 from community.extensions import db
@@ -19,6 +19,7 @@ from community.library.models import (
     DownloadMonth,
     Resource,
     ResourceFile,
+    ResourcePage,
     Series,
     Subject,
     resource_area,
@@ -29,6 +30,10 @@ PER_PAGE = 20
 FILTER_ARGS = ("q", "tipo", "tema", "area", "anio", "serie", "page")
 FACETS = ("tipo", "tema", "area", "anio", "serie")
 _Parent = aliased(Resource)
+# What a listed resource shows (its cover's file, its issue): loaded with the page, not one
+# query per item.
+_LISTED = (selectinload(Resource.current_file),
+           selectinload(Resource.parent).selectinload(Resource.current_file))
 
 
 @dataclass
@@ -115,7 +120,8 @@ def catalogue(filters: CatalogueFilters, ids: list[int] | None = None) -> Catalo
     else:
         ordered = base.order_by(Resource.issued.desc(), Resource.parent_id.is_not(None),
                                 Resource.position, Resource.id.desc())
-    items = list(db.session.scalars(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    items = list(db.session.scalars(ordered.options(*_LISTED)
+                                    .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     return Catalogue(items=items, total=total, page=page, pages=pages if total else 0,
                      facets=facet_counts(filters, ids), ranked=ids is not None)
 
@@ -159,7 +165,8 @@ def series_issues(series: Series) -> list[Resource]:
     stmt = (select(Resource).where(Resource.series_id == series.id,
                                    Resource.status == "published")
             .order_by(case((Resource.issue_format == "digital", 1), else_=0),
-                      Resource.issue_number, Resource.issued))
+                      Resource.issue_number, Resource.issued)
+            .options(selectinload(Resource.current_file), selectinload(Resource.parts)))
     return list(db.session.scalars(stmt))
 
 
@@ -175,8 +182,6 @@ def page_text(file: ResourceFile | None, number: int | None) -> str | None:
     """One page's text (the resource page's "found on page N" excerpt)."""
     if file is None or number is None:
         return None
-    from community.library.models import ResourcePage
-
     return db.session.scalar(select(ResourcePage.text).where(
         ResourcePage.file_id == file.id, ResourcePage.number == number))
 

@@ -66,24 +66,30 @@ def catalogue():
 
     return render_template("library/list.html", filters=filters, results=results, hits=hits,
                            url_with=url_with, facet_labels=_facet_labels(),
-                           series=queries.series_with_counts(), **LABELS)
+                           series=queries.series_with_counts(), **_reading_rules(), **LABELS)
 
 
-def _resource_or_gone(slug: str) -> Resource:
-    return services.get_by_slug(current_user, slug)
-
-
-def _gone(resource: Resource):
+def _withdrawn_page(resource: Resource):
+    """The 410 page with the note for a withdrawn resource (staff still see it); else None."""
+    if access.status_of(resource) != "withdrawn" or access.is_staff(current_user):
+        return None
     return render_template("library/withdrawn.html", resource=resource,
                            note=access.effective(resource).withdrawn_note), 410
+
+
+def _reading_rules() -> dict:
+    """What list templates need to show a cover or a badge: a restricted resource's page
+    image is for its readers only."""
+    return {"is_restricted": access.is_restricted,
+            "reader": access.reads_restricted(current_user)}
 
 
 @bp.route("/biblioteca/<slug>")
 @cached_page("library", args=("pagina", "q"))
 def resource(slug: str):
-    found = _resource_or_gone(slug)
-    if access.status_of(found) == "withdrawn" and not access.is_staff(current_user):
-        return _gone(found)
+    found = services.get_by_slug(current_user, slug)
+    if gone := _withdrawn_page(found):
+        return gone
     readable = access.can_read(current_user, found)
     file = services.file_of(found)
     page = _page_arg(found, file)
@@ -114,9 +120,9 @@ def download(slug: str):
     no JavaScript, with ETag and Range so a phone on a poor connection resumes instead of
     starting over. A part serves its parent's file (its links add ``#page=N``) and counts as
     its own download."""
-    found = _resource_or_gone(slug)
-    if access.status_of(found) == "withdrawn" and not access.is_staff(current_user):
-        return _gone(found)
+    found = services.get_by_slug(current_user, slug)
+    if gone := _withdrawn_page(found):
+        return gone
     if not access.can_read(current_user, found):
         return _not_for_you()
     stored = _requested_version(found)
@@ -167,9 +173,9 @@ def _not_for_you():
 @bp.route("/biblioteca/<slug>/cita.bib")
 @cached_page("library")
 def bibtex(slug: str):
-    found = _resource_or_gone(slug)
-    if access.status_of(found) == "withdrawn" and not access.is_staff(current_user):
-        return _gone(found)
+    found = services.get_by_slug(current_user, slug)
+    if gone := _withdrawn_page(found):
+        return gone
     text = citation.bibtex(found, external_url("library.resource", slug=found.slug))
     return Response(text, mimetype="application/x-bibtex", headers={
         "Content-Disposition": f'attachment; filename="{found.slug}.bib"'})
@@ -186,7 +192,7 @@ def series_index():
 def series(slug: str):
     found = services.get_series(slug)
     return render_template("library/series.html", series=found,
-                           issues=queries.series_issues(found), **LABELS)
+                           issues=queries.series_issues(found), **_reading_rules(), **LABELS)
 
 
 @bp.route("/biblioteca/portada/<name>")

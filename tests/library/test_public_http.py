@@ -224,3 +224,15 @@ def test_a_pdf_with_javascript_is_always_an_attachment(client, staff):
                           headers={"User-Agent": BROWSER})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_a_restricted_cover_is_a_page_image_for_readers_only(app, client, staff, make_org):
+    guide = make_resource(staff, title="Guía reservada con portada", access="members",
+                          pages=["Primera página del material reservado."])
+    cover = guide.current_file.cover_name
+    assert cover
+    for path in ("/biblioteca", f"/biblioteca/{guide.slug}"):
+        assert cover not in client.get(path).get_data(as_text=True), path
+    member = client_as(app, make_org().admin)
+    for path in ("/biblioteca", f"/biblioteca/{guide.slug}"):
+        assert cover in member.get(path).get_data(as_text=True), path
