@@ -99,6 +99,7 @@ def select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from community import main
     from community.accounts import bp as accounts_bp
+    from community.advisory import bp as advisory_bp
     from community.events import bp as events_bp
     from community.forums import bp as forums_bp
     from community.library import bp as library_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(advisory_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
     # What each module keeps about a person (core.personal_data): export and account closing.
