@@ -65,6 +65,10 @@ class AdvisoryRequest(db.Model):
     first_contact_at: Mapped[datetime | None]
     paused_since: Mapped[datetime | None]  # set while en_espera
     paused_days: Mapped[int] = mapped_column(default=0)  # business days spent en_espera
+    # Due dates (Mexico City dates) as of the last change, kept so the queue and the console
+    # filter "overdue" in SQL; services.due_dates adds a pause still running.
+    first_contact_due: Mapped[date | None]
+    conclusion_due: Mapped[date | None]
     concluded_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     resulting_organization_id: Mapped[int | None] = mapped_column(

@@ -42,6 +42,8 @@ def upgrade():
     sa.Column('first_contact_at', sa.DateTime(), nullable=True),
     sa.Column('paused_since', sa.DateTime(), nullable=True),
     sa.Column('paused_days', sa.Integer(), nullable=False),
+    sa.Column('first_contact_due', sa.Date(), nullable=True),
+    sa.Column('conclusion_due', sa.Date(), nullable=True),
     sa.Column('concluded_at', sa.DateTime(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
     sa.Column('resulting_organization_id', sa.Integer(), nullable=True),
