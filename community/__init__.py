@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
     # What each module keeps about a person (core.personal_data): export and account closing.
+    from community.advisory import personal_data as _advisory_data  # noqa: F401
     from community.events import personal_data as _events_data  # noqa: F401
     from community.forums import personal_data as _forums_data  # noqa: F401
     from community.profiles import personal_data as _profiles_data  # noqa: F401
