@@ -1,5 +1,8 @@
 """OSC pages: register, the public profile, editing, members, history, private documents."""
 
+import logging
+import re
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +12,7 @@ from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.pagecache import cached_page
 from community.core.pagination import page_arg
+from community.core.signals import organization_registered
 from community.core.web import render_form
 from community.extensions import db, limiter
 from community.profiles import bp, documents, queries, services
@@ -30,17 +34,53 @@ from community.profiles.forms import (
 )
 
 POST_LIMIT = "30 per minute"
+log = logging.getLogger(__name__)
+REFERENCE_RE = re.compile(r"ASE-[0-9]{4}-[0-9A-Z]{5}")
 
 
 def _org(slug):
     return services.get_visible(current_user, slug)
 
 
+def _reference() -> str | None:
+    """``?asesoria=<folio>``: the advisory request this registration follows, passed on to
+    whoever listens to ``organization_registered`` (the advisory module links the two when
+    the person owns the request). Anything that is not folio-shaped is ignored."""
+    folio = (request.args.get("asesoria") or "").strip().upper()
+    return folio if REFERENCE_RE.fullmatch(folio) else None
+
+
+def _prefilled_form() -> OrganizationForm:
+    """A new form, with the name and municipality from ``?nombre=&municipio=`` when an
+    advisory's status page sent the person here (unknown municipalities are left empty)."""
+    form = OrganizationForm()
+    if request.method == "GET":
+        form.name.data = (request.args.get("nombre") or "").strip()[:services.NAME_MAX] or None
+        municipality = request.args.get("municipio") or ""
+        if municipality in dict(form.municipality_code.choices) and municipality:
+            form.municipality_code.data = municipality
+    return form
+
+
+def _announce_registration(org, reference: str | None) -> None:
+    """Tell other modules, after the commit, that an OSC was registered (and after which
+    advisory, if any); what they write commits on its own. The OSC is saved whatever a
+    listener does: a failing listener is logged, never a 500."""
+    try:
+        organization_registered.send(None, organization_id=org.id, user_id=current_user.id,
+                                     reference=reference)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("organization_registered listener failed for %s", org.id)
+
+
 @bp.route("/osc/registrar", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
-    form = OrganizationForm()
+    form = _prefilled_form()
+    reference = _reference()
     if form.validate_on_submit():
         try:
             org = services.register(current_user, form.profile_data())
@@ -48,10 +88,11 @@ def register():
             attach_errors(form, error)
         else:
             db.session.commit()
+            _announce_registration(org, reference)
             flash(_("Registramos %(name)s. El personal de la Dirección revisará los datos para "
                     "validarla.", name=org.name), "success")
             return redirect(url_for("profiles.profile", slug=org.slug))
-    return render_form("profiles/register.html", form)
+    return render_form("profiles/register.html", form, reference=reference)
 
 
 @bp.route("/osc/<slug>")
