@@ -5,7 +5,7 @@ WTForms checks only the longest text of each field (``core.inputs.MaxLength``)."
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 
 from community.advisory.labels import CONTACT_PREFERENCES, MODALITIES, REQUESTER_KINDS, TOPICS
 from community.core.catalog import municipality_choices
@@ -104,14 +104,15 @@ class ConfirmForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
+    """A message on the status page; an anonymous requester's signed token travels beside
+    it as a plain hidden ``t`` (the template's, so two forms on one page share no id)."""
+
     body = TextAreaField(_l("Tu mensaje"), description=_l(
         "Lo leerá el personal que atiende tu solicitud. Puedes usar Markdown."),
         validators=[MaxLength(MESSAGE_MAX)], render_kw={"rows": 4})
-    t = HiddenField()
 
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("¿Por qué retiras la solicitud?"), description=_l(
         "Nos ayuda a mejorar; basta una frase."), validators=[MaxLength(REASON_MAX)],
         render_kw={"rows": 3})
-    t = HiddenField()

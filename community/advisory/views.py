@@ -212,8 +212,8 @@ def _viewed(folio: str):
 def _status_page(found, token, message_form=None, withdraw_form=None, status=200):
     timeline = [item for item in services.timeline(_actor(), found, token)
                 if not item.internal]  # notes live on staff's page only, for everyone
-    message_form = message_form or MessageForm(t=token)
-    withdraw_form = withdraw_form or WithdrawForm(t=token)
+    message_form = message_form or MessageForm()
+    withdraw_form = withdraw_form or WithdrawForm()
     return _private(render_template(
         "advisory/status.html", req=found, token=token, timeline=timeline,
         next_step=services.next_step(found), due=services.due_dates(found),

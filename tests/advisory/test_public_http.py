@@ -18,7 +18,7 @@ from tests.conftest import client_as, csrf_token, field_error, post_form
 FORM = "/asesorias/solicitar"
 GROUP = {"topic": "constituir", "requester_kind": "grupo",
          "proposed_name": "Manos Unidas de Tejupilco", "founders_count": "7",
-         "municipality_code": "15086", "modality": "municipio",
+         "municipality_code": "15082", "modality": "municipio",
          "description": "Somos un grupo de vecinas que **reparte despensas**.",
          "contact_preference": "correo", "contact_name": "Rosa Jiménez",
          "contact_email": "rosa@ejemplo.mx", "contact_phone": "7221234567"}
@@ -384,6 +384,10 @@ def test_hostile_text_comes_out_escaped(client, anonymous_request, app):
 def _conclude_with_osc(staff, found):
     services.assign(staff, found, staff.id)
     services.change_state(staff, found, "en_atencion")
+    services.log_session(staff, found, {
+        "held_on": services.today().isoformat(), "modality": "municipio",
+        "municipality_code": "15082", "duration_minutes": "90", "people_attended": "7",
+        "topics": "Objeto social y asociados", "next_steps": "Llevar **las INE** a la notaría"})
     services.record_outcome(staff, found, {"kind": "osc_constituida",
                                            "achieved_on": date(2026, 3, 2).isoformat(),
                                            "note": ""})
@@ -399,11 +403,13 @@ def test_concluded_with_an_osc_the_page_invites_to_register_it_prefilled(app, st
     client = client_as(app, owner)
     body = client.get(f"/asesorias/{found.folio}").get_data(as_text=True)
     assert "Registra tu OSC en la plataforma" in body
+    assert "Sesiones de asesoría" in body and "<strong>las INE</strong>" in body
+    assert "OSC constituida" in body and "Concluida" in body
     link = re.search(r'href="(/osc/registrar\?[^"]+)"', body).group(1).replace("&amp;", "&")
-    assert f"asesoria={found.folio}" in link and "municipio=15086" in link
+    assert f"asesoria={found.folio}" in link and "municipio=15082" in link
     form = client.get(link).get_data(as_text=True)
     assert 'value="Manos Unidas de Tejupilco"' in form
-    assert re.search(r'<option selected value="15086"|<option value="15086" selected', form)
+    assert re.search(r'<option selected value="15082"|<option value="15082" selected', form)
     heard = []
 
     def listener(sender, **kwargs):
@@ -412,7 +418,7 @@ def test_concluded_with_an_osc_the_page_invites_to_register_it_prefilled(app, st
     signals.organization_registered.connect(listener)
     try:
         response = post_form(client, link, {"name": "Manos Unidas de Tejupilco A.C.",
-                                            "municipality_code": "15086",
+                                            "municipality_code": "15082",
                                             "activities": ["I"]}, page=link)
     finally:
         signals.organization_registered.disconnect(listener)
