@@ -655,6 +655,8 @@ def _move(req: AdvisoryRequest, new_state: str, actor, from_requester: bool = Fa
         req.paused_since = None
     if new_state == "en_espera":
         req.paused_since = moment
+    if new_state == "recibida" and req.confirmed_at is None:
+        req.confirmed_at = moment  # staff confirmed it by hand (the person called)
     if new_state == "en_atencion":
         _first_contact(req)
     if new_state == "concluida":
