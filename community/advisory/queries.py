@@ -83,7 +83,7 @@ def queue_statement(filters: QueueFilters):
     stmt = (select(AdvisoryRequest)
             .options(joinedload(AdvisoryRequest.municipality),
                      joinedload(AdvisoryRequest.assignee),
-                     joinedload(AdvisoryRequest.organization))
+                     joinedload(AdvisoryRequest.organization).lazyload("*"))
             .where(AdvisoryRequest.state != "por_confirmar")
             .order_by(AdvisoryRequest.confirmed_at.desc(), AdvisoryRequest.id.desc()))
     if filters.state:
@@ -103,7 +103,7 @@ def queue_statement(filters: QueueFilters):
 
 def queue(filters: QueueFilters, page: int = 1, per_page: int = 50):
     """One page of the staff queue (a Flask-SQLAlchemy Pagination): two queries, the rows
-    with what the list shows and the count."""
+    with what the list shows (the OSC's name, not its areas) and the count."""
     return db.paginate(queue_statement(filters), page=page, per_page=per_page,
                        error_out=False)
 
@@ -159,7 +159,7 @@ def municipality_pending() -> list[tuple[Municipality, int, dict[str, int]]]:
 
 def _with_list_relations(stmt):
     return stmt.options(joinedload(AdvisoryRequest.municipality),
-                        joinedload(AdvisoryRequest.organization))
+                        joinedload(AdvisoryRequest.organization).lazyload("*"))
 
 
 def requests_of_user(user) -> list[AdvisoryRequest]:
