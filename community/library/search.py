@@ -26,11 +26,6 @@ and the passage is cut from the page that holds most of them (the earliest such 
 number comes with the hit.
 """
 
-import heapq
-import re
-import string
-from collections import defaultdict
-from functools import lru_cache
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -38,14 +33,12 @@ from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
-from whoosh.support.charset import accent_map
 
 from community.extensions import db
 from community.library import access
 from community.library.models import Creator, Resource, ResourceFile, ResourcePage
-from community.search.analysis import fold
 from community.search.registry import SearchKind, register, register_audience
-from community.search.snippets import _word_stems, highlight_window, make_snippet
+from community.search.snippets import highlight_window, make_snippet, matched_words
 
 MAX_INDEXED_CHARS = 300_000  # of page text, per document
 PAGE_BREAK = "\f"
@@ -240,67 +233,16 @@ WINDOW_AFTER = 350
 MAX_CANDIDATES = 5000  # words starting like a stem without having it: then give up
 
 
-def _variants() -> dict[str, str]:
-    """For each folded character, every character that folds to it (cases and accents)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    # Latin-1 and Latin Extended-A letters (below U+0180): what Spanish text from a PDF holds. A
-    # rarer form (a fullwidth letter) is not marked; the search itself still found it.
-    chars = ({chr(code) for code in accent_map if code < 0x180}
-             | set(string.ascii_letters + string.digits))
-    for ch in chars:
-        for variant in (ch, ch.upper(), ch.lower()):
-            folded = fold(variant)
-            if len(folded) == 1 and len(variant) == 1:
-                found[folded].update((variant, folded))
-    return {ch: "".join(sorted(variants)) for ch, variants in found.items()}
-
-
-_VARIANTS = _variants()
-
-
-def _char_class(ch: str) -> str:
-    variants = _VARIANTS.get(ch, ch)
-    if len(variants) == 1:
-        return re.escape(variants)
-    return "[" + "".join(re.escape(v) for v in variants) + "]"
-
-
-@lru_cache(maxsize=512)
-def _patterns(terms: frozenset[str]) -> tuple[re.Pattern, ...]:
-    """The words that start like one of the stems, over the body as it is (folding a body of
-    hundreds of pages would cost more than the search): each letter matches its accented
-    and capital forms. A stem ending in "z" is the light stem of a plural in "-ces".
-
-    One expression per first letter: the engine skips ahead to the characters a match can
-    start with, so a stem starting with a rare letter is not slowed down by one starting
-    with a common one. No "\b" in front, which would stop that skipping (4 times slower):
-    the start of a word is checked on each match instead."""
-    by_letter: dict[str, set[str]] = defaultdict(set)
-    for term in terms:
-        prefix = term[:-1] if term.endswith("z") and len(term) > 1 else term
-        if prefix:
-            by_letter[prefix[0]].add(prefix)
-    patterns = []
-    for _letter, prefixes in sorted(by_letter.items()):
-        alternatives = "|".join("".join(_char_class(ch) for ch in prefix)
-                                for prefix in sorted(prefixes, key=lambda p: (-len(p), p)))
-        patterns.append(re.compile(rf"(?:{alternatives})\w*"))
-    return tuple(patterns)
+def _heads(terms: frozenset[str]) -> frozenset[str]:
+    """The first three letters of each stem (of the word a stem in "z" comes from: "luz"
+    from "luces"): fewer words to try than with two in a body of hundreds of pages."""
+    return frozenset((term[:-1] if term.endswith("z") and len(term) > 1 else term)[:3]
+                     for term in terms)
 
 
 def _matches(body: str, terms: frozenset[str]):
-    """(start, stems) of the body's words that have one of the stems, in the body's order
-    (the per-letter expressions' matches merged)."""
-    scans = [((m.start(), m.group()) for m in pattern.finditer(body))
-             for pattern in _patterns(terms)]
-    for tried, (start, word) in enumerate(heapq.merge(*scans)):
-        if tried >= MAX_CANDIDATES:
-            return
-        if start and (body[start - 1].isalnum() or body[start - 1] == "_"):
-            continue  # inside a word
-        found = _word_stems(fold(word)) & terms
-        if found:
-            yield start, found
+    """(start, stems) of the body's words that have one of the stems, in the body's order."""
+    return matched_words(body, terms, limit=MAX_CANDIDATES, heads=_heads(terms))
 
 
 def _best_match(body: str, terms: frozenset[str]) -> int | None:

@@ -10,6 +10,12 @@ stemmed (Snowball and the light stemmer only ever change a word after its first 
 letters), and the fragmenter's loop runs over plain tuples; ``Token`` objects are made only
 for the matched words, which Whoosh's scorer and formatter then handle as before.
 
+And most words are never read: the matched words are found first, over the text as it is,
+by cached expressions for each stem's first two letters in every case and accent
+(:func:`matched_words`), and the fragmenter skips the words that are too far from them to
+change a passage (:class:`_NearTokens`). At 20 hits a page this took a query's snippets from
+two thirds of its time to a fraction; the result is the same, word for word (tested).
+
 One difference, on purpose: each word is one token, matched when any of its stems is a
 query term. With the Spanish analyzer Whoosh sees a word with two stems as two tokens in
 the same place and counts its length twice, so its passages came out shorter than 200
@@ -20,12 +26,13 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import deque
+from collections import defaultdict, deque
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 from whoosh import highlight
 from whoosh.analysis import Token
+from whoosh.support.charset import accent_map
 
 from community.search.analysis import fold, light_stem, snowball_stem
 
@@ -81,7 +88,7 @@ def highlighted(text: str, terms: frozenset[str]) -> str:
     """``highlight.highlight(text, terms, <one token per word>, ContextFragmenter(200, 60),
     MarkFormatter(), top=2)``, but deterministic (see ``_best``); "" when no word of
     ``text`` matches."""
-    tokens = _tokens(text, terms)
+    tokens = _near_tokens(text, terms)
     if tokens is None:
         return ""
     return _formatter(text, _best(_fragments(text, tokens)))
@@ -101,6 +108,12 @@ def _best(fragments) -> list:
 def _word_stems(folded: str) -> frozenset[str]:
     """The analyzer's stems for one folded word (stopwords too: the highlighter keeps them)."""
     return frozenset((snowball_stem(folded), light_stem(folded)))
+
+
+@lru_cache(maxsize=131072)
+def _raw_word_stems(word: str) -> frozenset[str]:
+    """:func:`_word_stems` of a word as the text spells it (one lookup instead of a fold)."""
+    return _word_stems(fold(word))
 
 
 def _tokens(text: str, terms: frozenset[str]) -> list[tuple[int, int, str | None]] | None:
@@ -129,10 +142,153 @@ def _tokens(text: str, terms: frozenset[str]) -> list[tuple[int, int, str | None
     return tokens if found else None
 
 
+_WORD_START = re.compile(r"(?<!\w)\w")
+_WORD_CHAR = re.compile(r"\w")
+LOOKBEHIND = 2 * SURROUND  # a jump lands this far before the next matched word
+LATIN_END = 0x100  # Latin-1: what Spanish text holds (a wider class compiles 7 times slower)
+
+
+def _latin_folding() -> tuple[dict[str, str], re.Pattern]:
+    """For each folded character, every Latin character that folds to it (its cases and
+    accented forms); and an expression for the characters a text cannot be matched in
+    unfolded: a Latin one whose folding is not one character or is a word character where
+    it was not ("ß" -> "ss"), and one beyond Latin that folds to something else (the
+    accent map's, their capitals, the Kelvin and Ångström signs). Other letters beyond
+    Latin (Greek, Cyrillic, or the stray Thai a PDF's encoding leaves) fold to themselves
+    and can never start a Latin stem, so they do not need the slow path."""
+    found: dict[str, set[str]] = defaultdict(set)
+    odd = []
+    for code in range(LATIN_END):
+        ch = chr(code)
+        folded = fold(ch)
+        if len(folded) != 1 or bool(_WORD_CHAR.match(ch)) != bool(_WORD_CHAR.match(folded)):
+            odd.append(ch)
+        else:
+            found[folded].update((ch, folded))
+    beyond = {chr(code) for code in accent_map if code >= LATIN_END}
+    beyond |= {chr(code) for code in range(LATIN_END, 0x180) if fold(chr(code)) != chr(code)}
+    beyond |= {variant for ch in beyond for variant in (ch.upper(), ch.title())}
+    beyond |= {"\u1e9e", "\u212a", "\u212b"}  # capital sharp s, Kelvin, Ångström signs
+    odd += sorted(ch for ch in beyond if len(ch) == 1 and ord(ch) >= LATIN_END)
+    variants = {folded: "".join(sorted(chars)) for folded, chars in found.items()}
+    return variants, re.compile("[" + "".join(re.escape(ch) for ch in odd) + "]")
+
+
+_VARIANTS, _NOT_LATIN = _latin_folding()
+
+
+def char_class(ch: str) -> str:
+    """An expression for the characters that fold to the folded character ``ch``."""
+    variants = _VARIANTS.get(ch, ch)
+    if len(variants) == 1:
+        return re.escape(variants)
+    return "[" + "".join(re.escape(v) for v in variants) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _head_pattern(head: str) -> re.Pattern:
+    """The words starting with ``head`` (folded) in any case and accent. Without "\\b" in
+    front, which would stop the engine from skipping ahead to the characters a match can
+    start with (three times slower): a match inside a word is dropped by the caller."""
+    return re.compile("".join(char_class(ch) for ch in head) + r"\w*")
+
+
+_SHORT_WORD = re.compile(r"(?<!\w)\w{1,4}(?!\w)")
+
+
+def matched_words(text: str, terms: frozenset[str], limit: int | None = None,
+                  heads: frozenset[str] | None = None):
+    """(start, its stems among ``terms``) of each word of ``text`` that has one, in order,
+    found over the text as it is (folding a whole body costs more than the rest of a
+    snippet): the words starting with a stem's first two letters, and, when a stem is a
+    letter and "z", every word shorter than five letters (the one case a stem changes a
+    word's second letter: "aces" -> "az"). ``limit``: give up after that many words tried.
+    ``heads``: longer beginnings to look for instead (fewer words to try in a long text; a
+    word whose stem changes its third letter is then missed). Exact, without them, for
+    text in Latin-1 and stems of two letters or more (see :func:`_near_tokens`)."""
+    heads = heads or frozenset(term[:2] for term in terms)
+    scans = [_starts(_head_pattern(head), text) for head in sorted(heads)]
+    if any(len(term) == 2 and term.endswith("z") for term in terms):
+        scans.append(_starts(_SHORT_WORD, text))
+    last = -1
+    for tried, (start, word) in enumerate(heapq.merge(*scans)):
+        if limit is not None and tried >= limit:
+            return
+        if start == last or (start and _WORD_CHAR.match(text, start - 1)):
+            continue  # the same word from two scans, or a match inside a word
+        last = start
+        found = _raw_word_stems(word) & terms
+        if found:
+            yield start, found
+
+
+def _starts(pattern: re.Pattern, text: str):
+    return ((match.start(), match.group()) for match in pattern.finditer(text))
+
+
+class _NearTokens:
+    """The words of a text as (start, end, stem or None), like :func:`_tokens`, but the
+    matched words are found first by one expression, and the words far from any of them
+    are skipped: between passages only the words within ``SURROUND`` characters before the
+    next matched word can change a passage (where the one that opens it starts).
+
+    A jump from the end of the last word read to ``LOOKBEHIND`` characters before the next
+    matched word is exact when a word ends at least ``SURROUND`` characters after the
+    landing: the fragmenter would then have dropped every word before the landing from its
+    candidates for a passage's start. Where no word ends there (a long run of punctuation),
+    it reads on instead."""
+
+    def __init__(self, text: str, matched: dict[int, str]):
+        self.text = text
+        self.matched = matched
+        self.starts = sorted(matched)
+        self.next_match = 0
+        self.words = _WORD.finditer(text)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, int, str | None]:
+        word = next(self.words)
+        start = word.start()
+        return start, word.end(), self.matched.get(start)
+
+    def skip(self, end: int) -> bool:
+        """Called with no passage open, after a word that ends at ``end``; True when it
+        jumped (the fragmenter then forgets the words it kept as a passage's start)."""
+        starts = self.starts
+        while self.next_match < len(starts) and starts[self.next_match] < end:
+            self.next_match += 1
+        if self.next_match == len(starts):  # no matched word ahead: no passage either
+            self.words = iter(())
+            return True
+        target = starts[self.next_match]
+        if target - end <= 2 * LOOKBEHIND:
+            return False
+        landing = _WORD_START.search(self.text, target - LOOKBEHIND, target)
+        if landing is None or not _WORD_CHAR.search(self.text,
+                                                     landing.start() + SURROUND - 1, target):
+            return False
+        self.words = _WORD.finditer(self.text, landing.start())
+        return True
+
+
+def _near_tokens(text: str, terms: frozenset[str]) -> _NearTokens | list | None:
+    """What :func:`_fragments` reads for ``text``: None when no word matches. Falls back
+    to :func:`_tokens` (every word, folded) for a one-letter stem or a text with characters
+    the unfolded expressions do not cover."""
+    if any(len(term) < 2 or not _VARIANTS.keys() >= set(term[:2]) for term in terms) \
+            or _NOT_LATIN.search(text):
+        return _tokens(text, terms)
+    matched = {start: min(found) for start, found in matched_words(text, terms)}
+    return _NearTokens(text, matched) if matched else None
+
+
 def _fragments(text: str, tokens):
     """``ContextFragmenter.fragment_tokens`` over (start, end, matched stem) tuples, with its
     every quirk (a fragment may end on a token that is not matched, an empty one may be
-    made after a full one: the scorer drops it)."""
+    made after a full one: the scorer drops it). ``tokens`` may offer ``skip`` (see
+    :class:`_NearTokens`): it is asked after each word read while no passage is open."""
     maxchars, surround = SNIPPET_CHARS, SURROUND
     first = None
     firsts: deque[int] = deque()
@@ -140,6 +296,7 @@ def _fragments(text: str, tokens):
     tks: list[Token] = []
     endchar = None
     currentlen = 0
+    skip = getattr(tokens, "skip", None)
     for startchar, endchar, stem in tokens:
         tlength = endchar - startchar
         if endchar > _CHARLIMIT:
@@ -148,6 +305,8 @@ def _fragments(text: str, tokens):
             firsts.append(startchar)
             while firsts and endchar - firsts[0] > surround:
                 firsts.popleft()
+            if skip is not None and skip(endchar):
+                firsts = deque()
         elif currentlen + tlength > maxchars:
             countdown = 0
         elif stem is not None:

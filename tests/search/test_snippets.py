@@ -17,6 +17,8 @@ from community.search.snippets import (
     SNIPPET_CHARS,
     SURROUND,
     MarkFormatter,
+    _best,
+    _formatter,
     _fragments,
     _tokens,
     highlighted,
@@ -122,3 +124,33 @@ def test_stems_keep_the_first_two_letters_of_longer_words(word):
     folded = fold("".join(ch for ch in word if ch.isalnum()))
     if len(folded) >= 5:
         assert {snowball_stem(folded)[:2], light_stem(folded)[:2]} == {folded[:2]}
+
+
+def every_word_highlight(text, terms):
+    """The snippet maker reading every word of the folded text (its path before it found
+    the matched words first and skipped the rest)."""
+    tokens = _tokens(text, terms)
+    return "" if tokens is None else _formatter(text, _best(_fragments(text, tokens)))
+
+
+SKIP_WORDS = WORDS + ("aces", "paz", "peces", "Łódź", "ñandú", "İzmir", "straße", "Ｔaller",
+                      "Хорошо", "āgua", "ÁGUA", "MUJERES", "×", "þe", "ª")
+SKIP_GAPS = ("", "", "", ",", ".", "!", "...", ";", " — ", " " + "." * 150 + " ")
+
+
+def skipping_bodies():
+    rng = random.Random(11)
+    for n in (3, 40, 400, 3000, 9000):  # 9,000 words pass the fragmenter's 32,000 characters
+        for _ in range(6):
+            words = [rng.choice(SKIP_WORDS) for _ in range(n)]
+            yield " ".join(w + rng.choice(SKIP_GAPS) for w in words)
+
+
+@pytest.mark.parametrize("body", list(skipping_bodies()))
+@pytest.mark.parametrize("words", QUERIES + [("aces", "paz"), ("taller", "agua"), ("ague",)])
+def test_skipping_to_the_matched_words_changes_nothing(body, words):
+    """Finding the matched words first, unfolded, and skipping the words far from them
+    gives the passages of reading every folded word: with long runs of punctuation (where
+    it must not skip), letters beyond Latin-1, and the "aces" -> "az" stem."""
+    terms = stems(words)
+    assert highlighted(body, terms) == every_word_highlight(body, terms)
