@@ -163,6 +163,8 @@ def _case_page(req, status: int = 200, **posted):
         timeline=services.timeline(current_user, req), sessions=list(req.sessions),
         outcomes=list(req.outcomes),
         is_open=not req.is_final and req.state != "por_confirmar",
+        working=req.state in services.WORKING_STATES,
+        can_conclude="concluida" in services.TRANSITIONS.get(req.state, ()),
         municipality_names=_municipality_names(), activity_label=_activity_label,
         refused=refused, **forms, **LABELS), status
 

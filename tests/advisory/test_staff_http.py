@@ -462,3 +462,54 @@ def test_the_console_tile_counts_and_links_to_the_queue(staff_client, make_reque
     assert "/personal/asesorias?estado=recibida" in tile
     assert "/personal/asesorias?vencidas=1" in tile
     assert "/personal/asesorias/mapa" in tile
+
+
+def test_the_case_page_offers_only_what_the_state_allows(staff_client, make_request):
+    received = staff_client.get(case_path(make_request())).get_data(as_text=True)
+    assert 'id="assignee_id"' in received
+    assert 'id="new_state"' not in received and 'id="held_on"' not in received
+    assert "Asigna la solicitud para registrar sesiones y resultados." in received
+    assert f"{QUEUE}/" in received and "/concluir" not in received
+    working = staff_client.get(case_path(make_request(state="en_atencion"))).get_data(
+        as_text=True)
+    assert 'id="held_on"' in working and 'id="outcome_kind"' in working
+    assert "/concluir" in working and "Reasignar" in working
+
+
+def test_the_case_page_repeats_no_id(staff_client, make_request):
+    body = staff_client.get(case_path(make_request(state="en_atencion"))).get_data(
+        as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_refused_form_keeps_its_text_and_leaves_the_others_empty(staff_client,
+                                                                   make_request):
+    req = make_request(state="en_atencion")
+    response = act(staff_client, req, "nota", {"body": "x" * 20_001})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "como máximo" in field_error(body, "note_body")
+    message_box = re.search(r'<textarea[^>]*id="message_body"[^>]*>(.*?)</textarea>', body,
+                            re.S).group(1)
+    assert message_box.strip() == ""
+
+
+def test_hostile_names_and_texts_come_out_escaped(staff_client, make_request, staff):
+    xss = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    req = make_request(proposed_name=xss, contact_name=xss, state="en_atencion",
+                       description=xss + "[clic](javascript:alert(1))")
+    services.log_session(staff, req, {**SESSION, "held_on": services.today().isoformat(),
+                                      "topics": xss, "next_steps": xss})
+    services.record_outcome(staff, req, {"kind": "orientacion", "note": xss})
+    db.session.commit()
+    for page in (QUEUE, case_path(req), f"{QUEUE}?q=script"):
+        body = staff_client.get(page).get_data(as_text=True)
+        assert "<script>alert" not in body and "<img src=x" not in body, page
+        assert 'href="javascript:' not in body, page
+    assert "&lt;script&gt;" in staff_client.get(QUEUE).get_data(as_text=True)
+
+
+def test_a_paused_request_says_so_in_the_queue(staff_client, make_request):
+    make_request(state="en_espera")
+    assert "En pausa; conclusión:" in staff_client.get(QUEUE).get_data(as_text=True)
