@@ -513,3 +513,9 @@ def test_hostile_names_and_texts_come_out_escaped(staff_client, make_request, st
 def test_a_paused_request_says_so_in_the_queue(staff_client, make_request):
     make_request(state="en_espera")
     assert "En pausa; conclusión:" in staff_client.get(QUEUE).get_data(as_text=True)
+
+
+def test_an_unconfirmed_request_is_shown_but_takes_no_actions(staff_client, make_request):
+    req = make_request(state="por_confirmar")
+    body = staff_client.get(case_path(req)).get_data(as_text=True)
+    assert "confirme su correo" in body and 'id="assignee_id"' not in body
