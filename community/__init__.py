@@ -143,6 +143,7 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
     from community.accounts.notification_cli import notifications_cli
+    from community.advisory.cli import advisory_cli
     from community.cli import catalog_cli
     from community.core.mail_cli import mail_cli
     from community.demo.cli import seed_demo, seed_scale  # the only import of community.demo
@@ -159,6 +160,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(library_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(advisory_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:
