@@ -15,8 +15,8 @@ from community.core.aftercommit import quiet
 from community.demo import SEED
 
 # In dependency order: the OSCs need the accounts, the events the OSCs, the forums the events'
-# people; the library needs the staff account.
-DEMO_SEEDERS = ("accounts", "profiles", "events", "forums", "library")
+# people; the library needs the staff account; advisory asks as the OSCs' admins.
+DEMO_SEEDERS = ("accounts", "profiles", "events", "forums", "library", "advisory")
 
 
 @click.command("seed-demo")
