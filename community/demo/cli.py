@@ -34,30 +34,49 @@ def seed_demo() -> None:
 
 
 @click.command("seed-scale")
-@click.option("--orgs", type=click.IntRange(min=1), default=50_000, show_default=True,
-              help="Cuántas organizaciones crear.")
+@click.option("--orgs", type=click.IntRange(min=0), default=50_000, show_default=True,
+              help="Cuántas organizaciones crear (0: ninguna).")
+@click.option("--advisory", "advisory", type=click.IntRange(min=0), default=0,
+              show_default=True, help="Cuántas solicitudes de asesoría crear.")
 @click.option("--seed", "seed_value", type=int, default=SEED, show_default=True,
               help="Semilla del generador: la misma semilla da los mismos datos.")
 @click.option("--append", is_flag=True,
-              help="Agregar aunque ya haya organizaciones de escala.")
+              help="Agregar aunque ya haya organizaciones o solicitudes de escala.")
 @click.option("--batch-size", type=click.IntRange(min=100), default=2000, show_default=True,
               help="Filas por inserción.")
-def seed_scale(orgs: int, seed_value: int, append: bool, batch_size: int) -> None:
-    """Fill the registry with many fictional OSCs for benchmarks (bulk inserts)."""
+def seed_scale(orgs: int, advisory: int, seed_value: int, append: bool,
+               batch_size: int) -> None:
+    """Fill the registry with many fictional OSCs, and the advisory queue with many
+    requests, for benchmarks (bulk inserts)."""
+    from community.core import pagecache
+    from community.demo import fake
+    from community.extensions import db
+
+    places = fake.places_from_catalogue()
+    if not places:
+        raise click.ClickException("No hay municipios: corre primero `flask catalog load`.")
+    with quiet():
+        if orgs:
+            _scale_orgs(orgs, seed_value, append, batch_size, places)
+            pagecache.bump("registry")
+        if advisory:
+            _scale_advisory(advisory, seed_value, append, batch_size, places)
+        db.session.commit()
+    if orgs and "search" in current_app.cli.commands:
+        click.echo("Reconstruye el índice de búsqueda: flask search reindex")
+
+
+def _scale_orgs(orgs: int, seed_value: int, append: bool, batch_size: int, places) -> None:
     import random
 
     from sqlalchemy import select
 
-    from community.core import pagecache
     from community.core.timeutil import utcnow
-    from community.demo import fake, scale
+    from community.demo import scale
     from community.extensions import db
     from community.profiles.models import Organization
 
     started = time.perf_counter()
-    places = fake.places_from_catalogue()
-    if not places:
-        raise click.ClickException("No hay municipios: corre primero `flask catalog load`.")
     existing = scale.scale_rows_count()
     if existing and not append:
         raise click.ClickException(
@@ -67,16 +86,50 @@ def seed_scale(orgs: int, seed_value: int, append: bool, batch_size: int) -> Non
     builder = scale.ScaleBuilder(random.Random(f"{seed_value}:{existing}"), places,
                                  existing + 1, taken)
     now = utcnow()
-    with quiet(), click.progressbar(length=orgs, label="Organizaciones") as bar:
+    with click.progressbar(length=orgs, label="Organizaciones") as bar:
         done = 0
         while done < orgs:
             size = min(batch_size, orgs - done)
             scale.insert_batch(builder.batch(size, now))
             done += size
             bar.update(size)
-        pagecache.bump("registry")
-        db.session.commit()
     click.echo(f"{orgs} organizaciones de escala creadas en "
                f"{time.perf_counter() - started:.1f} s ({existing + orgs} en total).")
-    if "search" in current_app.cli.commands:
-        click.echo("Reconstruye el índice de búsqueda: flask search reindex")
+
+
+def _scale_advisory(count: int, seed_value: int, append: bool, batch_size: int,
+                    places) -> None:
+    """``count`` advisory requests with their timelines, assigned among the staff."""
+    import random
+
+    from sqlalchemy import select
+
+    from community.advisory import services
+    from community.advisory.models import AdvisoryRequest
+    from community.core.timeutil import utcnow
+    from community.demo import scale
+    from community.extensions import db
+
+    started = time.perf_counter()
+    existing = scale.advisory_scale_count()
+    if existing and not append:
+        raise click.ClickException(
+            f"Ya hay {existing} solicitudes de asesoría de escala. Usa --append para agregar "
+            "más, o empieza con una base de datos vacía.")
+    staff_ids = [person_id for person_id, _name in services.staff_choices()]
+    if not staff_ids:
+        raise click.ClickException("No hay personal a quien asignar las solicitudes: corre "
+                                   "primero `flask seed-demo` o crea una cuenta de personal.")
+    taken = set(db.session.scalars(select(AdvisoryRequest.folio)))
+    builder = scale.AdvisoryScaleBuilder(random.Random(f"{seed_value}:asesorias:{existing}"),
+                                         places, staff_ids, existing, taken)
+    now = utcnow()
+    with click.progressbar(length=count, label="Solicitudes de asesoría") as bar:
+        done = 0
+        while done < count:
+            size = min(batch_size, count - done)
+            scale.insert_advisory_batch(builder.batch(size, now))
+            done += size
+            bar.update(size)
+    click.echo(f"{count} solicitudes de asesoría de escala creadas en "
+               f"{time.perf_counter() - started:.1f} s ({existing + count} en total).")

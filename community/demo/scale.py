@@ -21,8 +21,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
+from community.advisory import labels as advisory_labels
+from community.advisory import services as advisory_services
+from community.advisory.businessdays import add_business_days
+from community.advisory.models import (
+    AdvisoryActivity,
+    AdvisoryOutcome,
+    AdvisoryRequest,
+    AdvisorySession,
+)
 from community.core.sanitize import render_markdown
 from community.core.text import fold, slugify
+from community.core.timeutil import to_local
 from community.demo import fake
 from community.extensions import db
 from community.profiles import validators as v
@@ -165,3 +175,218 @@ def insert_batch(built) -> None:
     db.session.execute(insert(organization_activity), activities)
     db.session.execute(insert(organization_population), populations)
     db.session.execute(insert(organization_served_municipality), served)
+
+
+# --- advisory requests ----------------------------------------------------------------------
+#
+# ``flask seed-scale --advisory N``: N requests written directly, as for the OSCs, so the
+# staff queue, the map and the status page can be measured at 100,000 requests
+# (``bench/advisory_bench.py``). Each row is what the services would have stored: a folio
+# of the same form, the state its age makes likely (old ones mostly closed), the due dates
+# computed by the same business-day rules, the first contact, an assignee among the staff,
+# and its timeline (created, confirmed, assigned, state changes, a message), sessions and
+# outcomes in proportion. Requesters are anonymous (confirmed by mail), with an address under
+# ``.escala.example`` by which the command counts its own rows.
+
+ADVISORY_EMAIL_LIKE = f"%@{SCALE_DOMAIN}"
+ADVISORY_DAYS = 730  # two years back from today
+ADVISORY_BOOST = {"15106": 3.0, "15033": 1.8, "15058": 1.8, "15057": 1.6}
+
+
+def advisory_scale_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AdvisoryRequest).where(
+        AdvisoryRequest.contact_email.like(ADVISORY_EMAIL_LIKE)))
+
+
+def _advisory_state(rng: random.Random, age_days: float) -> str:
+    if age_days > 75:
+        table = (("concluida", 75), ("cancelada", 18), ("en_espera", 3), ("en_atencion", 2),
+                 ("asignada", 2))
+    elif age_days > 25:
+        table = (("concluida", 40), ("en_atencion", 25), ("en_espera", 14), ("asignada", 9),
+                 ("cancelada", 12))
+    else:
+        table = (("recibida", 22), ("asignada", 26), ("en_atencion", 28), ("en_espera", 10),
+                 ("cancelada", 10), ("por_confirmar", 4))
+    names, weights = zip(*table, strict=True)
+    return rng.choices(names, weights)[0]
+
+
+class AdvisoryScaleBuilder:
+    """Makes advisory request rows and their timeline, session and outcome rows."""
+
+    def __init__(self, rng: random.Random, places: list, staff_ids: list[int], start: int,
+                 taken_folios: set[str]):
+        self.rng, self.staff_ids, self.number = rng, staff_ids, start
+        self.places = places
+        weights = [w * ADVISORY_BOOST.get(p.code, 1.0)
+                   for p, w in zip(places, fake.municipality_weights(places, 0.55),
+                                   strict=True)]
+        total = sum(weights)
+        self.cum_weights = [sum(weights[:i + 1]) / total for i in range(len(weights))]
+        self.topics = list(advisory_labels.TOPICS)
+        self.topic_weights = [38, 13, 10, 9, 10, 9, 7, 4]
+        self.services = advisory_services
+        self.taken = taken_folios
+        self.names = [fake.make_name(rng, rng.choice(fake.CAUSES), p.short, p.code)
+                      for p in rng.sample(places, min(60, len(places)))]
+        self.texts = ["Somos un grupo de vecinas y vecinos y queremos constituir una "
+                      "asociación civil. ¿Qué necesitamos para el acta constitutiva?",
+                      "Queremos tramitar la CLUNI de nuestra asociación y no sabemos qué "
+                      "documentos subir.",
+                      "Tenemos dudas con la declaración anual y los recibos de donativos."]
+        self.html = {text: str(render_markdown(text)) for text in self.texts}
+        self.dues: dict[tuple, tuple[date, date]] = {}
+
+    def _folio(self, year: int) -> str:
+        alphabet, length = self.services.FOLIO_ALPHABET, self.services.FOLIO_LENGTH
+        while True:
+            folio = f"ASE-{year}-" + "".join(self.rng.choice(alphabet) for _ in range(length))
+            if folio not in self.taken:
+                self.taken.add(folio)
+                return folio
+
+    def _due(self, confirmed, topic: str) -> tuple[date, date]:
+        start = to_local(confirmed).date()
+        key = (start, topic)
+        if key not in self.dues:
+            days = self.services.CONCLUSION_DAYS[topic]
+            self.dues[key] = (add_business_days(start, self.services.FIRST_CONTACT_DAYS),
+                              add_business_days(start, days))
+        return self.dues[key]
+
+    def row(self, now) -> tuple[dict, list[dict], list[dict], list[dict]]:
+        """One request (what the services would hold) and its activities, sessions, outcomes
+        (without the request id, filled in after the insert)."""
+        rng = self.rng
+        place = rng.choices(self.places, cum_weights=self.cum_weights)[0]
+        topic = rng.choices(self.topics, self.topic_weights)[0]
+        created = now - timedelta(days=ADVISORY_DAYS * rng.random() ** 0.85,
+                                  minutes=rng.randint(30, 600))
+        age = (now - created).total_seconds() / 86400
+        state = _advisory_state(rng, age)
+        confirmed = None if state == "por_confirmar" else created + timedelta(
+            minutes=rng.randint(2, 600))
+        self.number += 1
+        text = rng.choice(self.texts)
+        req = {
+            "folio": self._folio(to_local(created).year), "topic": topic,
+            "requester_kind": "grupo" if topic == "constituir" else "osc",
+            "proposed_name": rng.choice(self.names), "founders_count": rng.randint(3, 15),
+            "organization_id": None, "municipality_code": place.code,
+            "modality": rng.choice(("municipio", "municipio", "en_linea", "oficina")),
+            "description": text, "description_html": self.html[text],
+            "contact_preference": "correo", "contact_name": fake.full_person_name(rng),
+            "contact_email": f"solicitante{self.number}@{SCALE_DOMAIN}", "contact_phone": None,
+            "locale": "es_MX", "user_id": None, "state": state, "assignee_id": None,
+            "cancel_reason": None, "created_at": created, "confirmed_at": confirmed,
+            "first_contact_at": None, "paused_since": None, "paused_days": 0,
+            "first_contact_due": None, "conclusion_due": None, "concluded_at": None,
+            "cancelled_at": None, "resulting_organization_id": None, "updated_at": created,
+        }
+        activities = [{"kind": "created", "to_state": "por_confirmar", "from_requester": True,
+                       "created_at": created}]
+        sessions, outcomes = [], []
+        if confirmed is None:
+            return req, activities, sessions, outcomes
+        req["first_contact_due"], req["conclusion_due"] = self._due(confirmed, topic)
+        activities.append({"kind": "confirmed", "from_state": "por_confirmar",
+                           "to_state": "recibida", "from_requester": True,
+                           "created_at": confirmed})
+        self._story(req, activities, sessions, outcomes, now)
+        return req, activities, sessions, outcomes
+
+    def _story(self, req, activities, sessions, outcomes, now) -> None:
+        rng, state = self.rng, req["state"]
+        moment = req["confirmed_at"]
+        limit = now - timedelta(minutes=5)
+
+        def step(days: float):
+            nonlocal moment
+            moment = min(moment + timedelta(days=days), limit)
+            return moment
+
+        if state == "recibida" or (state == "cancelada" and rng.random() < 0.3):
+            if state == "cancelada":
+                self._close(req, activities, "recibida", step(rng.uniform(1, 5)))
+            return
+        assignee = rng.choice(self.staff_ids) if self.staff_ids else None
+        req["assignee_id"] = assignee
+        at = step(rng.uniform(0.1, 2))
+        activities += [{"kind": "state", "from_state": "recibida", "to_state": "asignada",
+                        "actor_id": assignee, "created_at": at},
+                       {"kind": "assigned", "to_state": "asignada", "actor_id": assignee,
+                        "created_at": at}]
+        req["first_contact_at"] = at = step(rng.uniform(0.05, 1))
+        activities.append({"kind": "message", "actor_id": assignee, "created_at": at,
+                           "body": "Hola, ya tengo su solicitud; ¿cuándo podemos reunirnos?",
+                           "body_html": "<p>Hola, ya tengo su solicitud; ¿cuándo podemos "
+                                        "reunirnos?</p>"})
+        if state == "asignada":
+            req["updated_at"] = at
+            return
+        at = step(rng.uniform(1, 6))
+        activities.append({"kind": "state", "from_state": "asignada", "to_state": "en_atencion",
+                           "actor_id": assignee, "created_at": at})
+        for _ in range(1 if rng.random() < 0.6 else 2):
+            held = step(rng.uniform(0, 8))
+            sessions.append({"held_on": to_local(held).date(), "modality": req["modality"],
+                             "municipality_code": None if req["modality"] == "en_linea"
+                             else req["municipality_code"],
+                             "duration_minutes": rng.choice((60, 90, 120)),
+                             "people_attended": rng.randint(2, 12),
+                             "topics": "Requisitos, estatutos y pasos ante notario.",
+                             "next_steps": "Reunir los documentos de cada persona fundadora.",
+                             "next_steps_html": "<p>Reunir los documentos de cada persona "
+                                                "fundadora.</p>",
+                             "recorded_by_id": assignee, "created_at": held})
+            activities.append({"kind": "session", "actor_id": assignee, "created_at": held,
+                               "body": "Requisitos, estatutos y pasos ante notario."})
+        if state == "en_espera":
+            req["paused_since"] = at = step(rng.uniform(0.5, 3))
+            activities.append({"kind": "state", "from_state": "en_atencion",
+                               "to_state": "en_espera", "actor_id": assignee,
+                               "created_at": at})
+        elif state == "concluida":
+            at = step(rng.uniform(2, 15))
+            kind = {"constituir": "osc_constituida", "cluni": "cluni_obtenida",
+                    "donataria": "donataria_autorizada",
+                    "registro_estatal": "registro_estatal"}.get(req["topic"], "orientacion")
+            outcomes.append({"kind": kind, "achieved_on": to_local(at).date(), "note": "",
+                             "recorded_by_id": assignee, "created_at": at})
+            activities += [{"kind": "outcome", "actor_id": assignee, "created_at": at},
+                           {"kind": "state", "from_state": "en_atencion",
+                            "to_state": "concluida", "actor_id": assignee, "created_at": at}]
+            req["concluded_at"] = at
+        elif state == "cancelada":
+            self._close(req, activities, "en_atencion", step(rng.uniform(1, 10)))
+        req["updated_at"] = at
+
+    def _close(self, req, activities, old: str, at) -> None:
+        req["cancelled_at"] = req["updated_at"] = at
+        req["cancel_reason"] = "El grupo decidió posponer la constitución."
+        activities.append({"kind": "state", "from_state": old, "to_state": "cancelada",
+                           "body": req["cancel_reason"], "actor_id": req["assignee_id"],
+                           "created_at": at})
+
+    def batch(self, size: int, now):
+        return [self.row(now) for _ in range(size)]
+
+
+def insert_advisory_batch(built) -> None:
+    table = AdvisoryRequest.__table__
+    ids = db.session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [req for req, _, _, _ in built]).scalars().all()
+    activities, sessions, outcomes = [], [], []
+    defaults = {"actor_id": None, "from_state": None, "to_state": None, "body": None,
+                "body_html": None, "internal": False, "from_requester": False}
+    for request_id, (_, acts, sess, outs) in zip(ids, built, strict=True):
+        activities += [{**defaults, **a, "request_id": request_id} for a in acts]
+        sessions += [{**s, "request_id": request_id} for s in sess]
+        outcomes += [{**o, "request_id": request_id} for o in outs]
+    db.session.execute(insert(AdvisoryActivity.__table__), activities)
+    if sessions:
+        db.session.execute(insert(AdvisorySession.__table__), sessions)
+    if outcomes:
+        db.session.execute(insert(AdvisoryOutcome.__table__), outcomes)

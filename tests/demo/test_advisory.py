@@ -4,6 +4,7 @@ services (states, due dates, the paused clock, internal notes), and idempotent.
 Seeds fewer requests than ``flask seed-demo`` (and only the few OSCs it needs, not the demo
 registry) so the test stays fast; the plan's edge cases are forced whatever the total."""
 
+import re
 import time
 from collections import Counter
 
@@ -138,3 +139,39 @@ def test_demo_requests_tell_two_years_of_cases(app, db, make_org, make_user, out
     assert demo.seed(total=TOTAL) == []
     db.session.commit()
     assert _counts(db) == counts
+
+
+def test_seed_scale_adds_advisory_requests_the_queue_can_read(runner, db, staff):
+    result = runner.invoke(args=["seed-scale", "--orgs", "0", "--advisory", "400",
+                                 "--batch-size", "150", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "400 solicitudes de asesoría" in result.output
+    rows = list(db.session.scalars(select(AdvisoryRequest)))
+    assert len(rows) == 400 and len({r.folio for r in rows}) == 400
+    assert all(re.fullmatch(r"ASE-20\d\d-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{5}", r.folio)
+               for r in rows)
+    states = Counter(r.state for r in rows)
+    assert set(states) >= set(labels.STATES) - {"por_confirmar"}  # that one is rare: recent
+    assert states["concluida"] > states["recibida"]
+    today = services.today()
+    for req in rows:
+        if req.confirmed_at is None:
+            continue
+        dues = services.due_dates(req, today)
+        if req.state != "en_espera":  # the stored dates leave out a pause still running
+            assert (req.first_contact_due, req.conclusion_due) == (dues.first_contact,
+                                                                   dues.conclusion)
+        assert (req.assignee_id is None) == (req.first_contact_at is None)
+        assert (req.state == "concluida") == bool(req.outcomes)
+        assert req.activities[0].kind == "created"
+    assert db.session.scalar(select(func.count()).select_from(AdvisorySession)) >= 100
+    page = queries.queue(queries.QueueFilters(state="en_atencion"), 1, 50)
+    assert page.total == states["en_atencion"]
+    assert sum(queries.pending_counts_by_municipality().values()) == sum(
+        states[s] for s in ("recibida", "asignada", "en_atencion", "en_espera"))
+
+    again = runner.invoke(args=["seed-scale", "--orgs", "0", "--advisory", "10"])
+    assert again.exit_code != 0 and "--append" in again.output
+    more = runner.invoke(args=["seed-scale", "--orgs", "0", "--advisory", "100", "--append"])
+    assert more.exit_code == 0, more.output
+    assert db.session.scalar(select(func.count()).select_from(AdvisoryRequest)) == 500
