@@ -12,6 +12,11 @@ it), the Markdown preview (forums.js sets innerHTML) and the @mention suggestion
 messages built by translating a sentence around someone's words (a lazy translation used to
 count as safe HTML): a suspension reason on the sign-in page, a blocked person's name in the
 composer's error, and the author's own name in the composer's "Mi nombre (...)" choice.
+Advisory requests have their own test: a request's proposed OSC name, description, messages
+both ways, internal notes, a session's topics and next steps, an outcome's note and a
+cancellation reason, seen on the status page (through the signed link and signed in), the
+requester's list, the staff queue and case page, and profiles' registration form pre-filled
+from the status page's invitation; the internal notes never reach the requester's pages.
 
 On every page: no dialog opened, ``window.__xss`` is undefined, no element carries an event
 handler attribute, no link or source uses ``javascript:``, ``vbscript:`` or a ``data:``
@@ -32,6 +37,7 @@ from werkzeug.datastructures import FileStorage
 
 from community.accounts import services as accounts
 from community.accounts.models import User
+from community.advisory import services as advisory
 from community.core.timeutil import utcnow
 from community.events import services as events
 from community.extensions import db
@@ -74,6 +80,8 @@ ORG_NAME = 'Red <svg onload="window.__xss=\'org\'"> de Mujeres de Neza'
 FILE_NAME = '"><img src=x onerror=alert(1)>acta<script>alert(1)</script>.pdf'
 CATEGORY_NAME = 'General <img src=x onerror="window.__xss=\'category\'">'
 EVENT_TITLE = 'Taller <script>window.__xss="event"</script> de fondos'
+ADVISORY_NAME = 'Colectivo <img src=x onerror="window.__xss=\'advisory\';alert(1)"> Verde'
+NOTE_MARK = "Nota interna del personal"
 
 AUDIT_DOM = """() => {
   const bad = [];
@@ -364,3 +372,88 @@ def test_translated_messages_carry_people_s_words_as_text(page, stored, make_use
     page.context.clear_cookies()
     sign_in(page, stored["staff"])
     _visit(watch, page, [f"/foros/moderacion/cuentas/{values['suspended']}/suspender"], "staff")
+
+
+def _advisory_request(actor, email: str):
+    """A request whose proposed OSC name, description and contact name are the corpus."""
+    return advisory.create_request(actor, {
+        "topic": "constituir", "requester_kind": "grupo", "proposed_name": ADVISORY_NAME,
+        "founders_count": "6", "organization_id": "", "municipality_code": "15106",
+        "modality": "municipio", "description": CORPUS, "contact_preference": "correo",
+        "contact_name": NAME, "contact_email": email, "contact_phone": "", "locale": "es_MX"})
+
+
+def _advisory_in_progress(staff):
+    """Anonymous, confirmed, assigned; messages both ways, an internal note, a session and
+    an outcome, all carrying the corpus; left open, so every form of the pages shows."""
+    req = _advisory_request(None, "anonima.xss@ejemplo.mx")
+    advisory.confirm_request(advisory.confirmation_token(req))
+    token = advisory.status_token(req)
+    advisory.assign(staff, req, staff.id)
+    advisory.post_message(staff, req, CORPUS)
+    advisory.post_message(None, req, CORPUS + "\n\nde quien pide", token=token)
+    advisory.add_note(staff, req, NOTE_MARK + "\n\n" + CORPUS)
+    advisory.log_session(staff, req, {
+        "held_on": advisory.today().isoformat(), "modality": "municipio",
+        "municipality_code": "15106", "duration_minutes": "60", "people_attended": "6",
+        "topics": CORPUS, "next_steps": CORPUS})
+    advisory.change_state(staff, req, "en_atencion")
+    advisory.record_outcome(staff, req, {"kind": "orientacion", "note": PAYLOADS[1]})
+    return req, token
+
+
+def _advisory_concluded(staff, citizen):
+    """A signed-in citizen's request concluded with an OSC constituted (the status page
+    invites her to register it, with the proposed name in the link)."""
+    req = _advisory_request(citizen, citizen.email)
+    advisory.assign(staff, req, staff.id)
+    advisory.change_state(staff, req, "en_atencion")
+    advisory.record_outcome(staff, req, {"kind": "osc_constituida",
+                                         "achieved_on": advisory.today().isoformat(),
+                                         "note": PAYLOADS[2]})
+    advisory.conclude(staff, req)
+    return req
+
+
+@pytest.fixture
+def advisory_stored(make_user):
+    staff = make_user(email="asesoria.xss@edomex.mx", role="staff", name=NAME)
+    citizen = make_user(email="vecina.xss@ejemplo.mx", name=NAME)
+    open_req, token = _advisory_in_progress(staff)
+    concluded = _advisory_concluded(staff, citizen)
+    cancelled = _advisory_request(citizen, citizen.email)
+    advisory.change_state(staff, cancelled, "cancelada", PAYLOADS[0] + " " + PAYLOADS[6])
+    db.session.commit()
+    values = {"staff": staff.email, "citizen": citizen.email, "open": open_req.folio,
+              "token": token, "concluded": concluded.folio, "cancelled": cancelled.folio}
+    db.session.rollback()
+    return values
+
+
+def test_advisory_corpus_never_runs_nor_shows_internal_notes(page, phone, advisory_stored):
+    watch = Watch(page, phone)
+    folios = advisory_stored
+    status = f"/asesorias/{folios['open']}?t={folios['token']}"
+    _visit(watch, phone, [status], "anonymous requester")
+    main = phone.get_by_role("main")
+    expect(main).to_contain_text(ADVISORY_NAME)
+    expect(main).to_contain_text("clic")
+    expect(main).not_to_contain_text(NOTE_MARK)
+
+    sign_in(phone, folios["citizen"])
+    _visit(watch, phone, ["/asesorias/mis-solicitudes", f"/asesorias/{folios['cancelled']}",
+                          f"/asesorias/{folios['concluded']}"], "signed-in requester")
+    expect(main).not_to_contain_text(NOTE_MARK)
+    phone.get_by_role("link", name="Registra tu OSC en la plataforma").click()
+    expect(phone.get_by_label("Nombre de la organización")).to_have_value(ADVISORY_NAME)
+    watch.assert_inert(phone, "registration pre-filled from the advisory request")
+
+    sign_in(page, folios["staff"])
+    _visit(watch, page, ["/personal/asesorias", "/personal/asesorias?q=Colectivo",
+                         f"/personal/asesorias/{folios['open']}",
+                         f"/personal/asesorias/{folios['concluded']}",
+                         f"/personal/asesorias/{folios['cancelled']}",
+                         "/personal/asesorias/mapa", "/personal", "/cuenta/avisos"], "staff")
+    page.goto(f"/personal/asesorias/{folios['open']}")
+    expect(page.locator("#historial")).to_contain_text(NOTE_MARK)
+    expect(page.get_by_role("main")).to_contain_text("<img src=x onerror=")
