@@ -151,6 +151,10 @@ class Config:
     RATELIMIT_EVENT_REGISTRATION = "10 per minute;60 per hour"
     # Per address, counting only codes that do not exist: guessing, not checking.
     RATELIMIT_CERTIFICATE_LOOKUP = "20 per minute;100 per hour"
+    # An advisory request mails its requester and lands in staff's queue: per person or
+    # address and per e-mail typed. Messages on a request, per person or address.
+    RATELIMIT_ADVISORY_REQUEST = "5 per hour;20 per day"
+    RATELIMIT_ADVISORY_MESSAGE = "10 per minute;60 per hour"
     RATELIMIT_HEADERS_ENABLED = True
 
 

@@ -32,8 +32,6 @@ from community.profiles import services as profiles
 
 LABELS = {"topics": TOPICS, "states": STATES, "modalities": MODALITIES, "outcomes": OUTCOMES,
           "requester_kinds": REQUESTER_KINDS, "contact_preferences": CONTACT_PREFERENCES}
-DEFAULT_REQUEST_LIMIT = "5 per hour;20 per day"
-DEFAULT_MESSAGE_LIMIT = "10 per minute;60 per hour"
 TOKEN_MAX = 300  # a signed status token is far shorter; longer input is not one
 SENT_KEY = "advisory_sent"
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
@@ -68,11 +66,11 @@ def _saved(response) -> bool:
 
 
 def _request_limit() -> str:
-    return current_app.config.get("RATELIMIT_ADVISORY_REQUEST", DEFAULT_REQUEST_LIMIT)
+    return current_app.config["RATELIMIT_ADVISORY_REQUEST"]
 
 
 def _message_limit() -> str:
-    return current_app.config.get("RATELIMIT_ADVISORY_MESSAGE", DEFAULT_MESSAGE_LIMIT)
+    return current_app.config["RATELIMIT_ADVISORY_MESSAGE"]
 
 
 # Each saved request mails (anonymous: to the address typed) and lands in staff's queue: per

@@ -4,6 +4,7 @@ about demo data), and the documented accounts sign in."""
 from sqlalchemy import func, select
 
 from community.accounts.models import User
+from community.advisory.models import AdvisoryRequest
 from community.core.aftercommit import is_quiet
 from community.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from community.demo.cli import DEMO_SEEDERS
@@ -12,21 +13,23 @@ from community.forums.models import Post
 from community.profiles.models import Organization
 from tests.conftest import sign_in
 
-MODELS = (User, Organization, Event, Registration, Post)
+MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest)
 
 
-def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox):
+def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox,
+                                                           monkeypatch):
+    monkeypatch.setattr("community.demo.advisory.TOTAL", 40)  # the full 300 are tested apart
     counts = []
     for _ in range(2):
         result = runner.invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
             f"Datos de demostración: {name} listo."
-            for name in ("accounts", "profiles", "events", "forums", "library")]
+            for name in ("accounts", "profiles", "events", "forums", "library", "advisory")]
         counts.append([db.session.scalar(select(func.count()).select_from(model))
                        for model in MODELS])
     assert counts[0] == counts[1] and all(counts[0])
-    assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library")
+    assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory")
     assert not is_quiet()  # quiet ends with the command
 
     # Validations, registrations, replies, mentions: nothing was queued for anyone.
