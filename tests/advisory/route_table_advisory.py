@@ -13,8 +13,11 @@ next one):
 - {adv_anon} and {adv_token}: an anonymous request, confirmed, and its signed status token.
 - {adv_confirm}: the mailed confirmation token of an anonymous request still waiting for it.
 
-The request form and the confirmation link answer GET and POST; their rows are the POSTs (the
-writes, and the CSRF check of ``test_every_post_route_needs_csrf``).
+The request form and the confirmation link answer GET and POST, and the table has one row per
+endpoint: the form's row is its GET (everyone may ask, and the navigation crawl then checks
+that every role can reach it); the link's row is its POST (a GET confirms nothing, and the
+POST gets ``test_every_post_route_needs_csrf``). The form's POST, CSRF included, is in
+tests/advisory/test_public_http.py.
 """
 
 from datetime import timedelta as _timedelta
@@ -35,8 +38,7 @@ _YESTERDAY = (_advisory.today() - _timedelta(days=1)).isoformat()
 
 ADVISORY_ROUTES = {
     "advisory.guide": ("GET", "/asesorias", _EVERYONE_200),
-    "advisory.request_form": ("POST", "/asesorias/solicitar",
-                              dict.fromkeys(_ROLES, _SEE_OTHER)),
+    "advisory.request_form": ("GET", "/asesorias/solicitar?tema=cluni", _EVERYONE_200),
     # Without a request just sent in this session there is nothing to show: on to the form.
     "advisory.sent": ("GET", "/asesorias/revisa-tu-correo", dict.fromkeys(_ROLES, 302)),
     "advisory.confirm": ("POST", "/asesorias/confirmar/{adv_confirm}",
@@ -69,12 +71,6 @@ ADVISORY_ROUTES = {
 }
 
 ADVISORY_POST_DATA = {
-    "advisory.request_form": {
-        "topic": "constituir", "requester_kind": "grupo", "proposed_name": "Vecinas Unidas",
-        "founders_count": "6", "municipality_code": "15106", "modality": "municipio",
-        "description": "Queremos constituir una asociación civil.",
-        "contact_preference": "correo", "contact_name": "Rosa Martínez",
-        "contact_email": "rosa.tabla@ejemplo.mx"},
     "advisory.message": {"body": "¿Qué documentos llevamos a la sesión?"},
     "advisory.withdraw": {"reason": "Ya nos asesoró un despacho."},
     "advisory.case_state": {"state": "en_espera"},
