@@ -877,11 +877,22 @@ def link_organization(actor, req: AdvisoryRequest, organization_id) -> None:
 def _on_organization_registered(sender, organization_id=None, user_id=None, reference=None,
                                 **_ignored) -> None:
     """Profiles registered an OSC from the status page's invitation (``?asesoria=<folio>``):
-    link it when the same person made the request and nothing is linked yet."""
+    link it when the same person made the request and nothing is linked yet. A request made
+    without an account counts as theirs when their account's confirmed e-mail is the one
+    the request was confirmed from."""
     if not reference or user_id is None or organization_id is None:
         return
     req = _by_folio(reference)
-    if req is None or req.user_id != user_id or req.resulting_organization_id is not None:
+    user = db.session.get(User, user_id)
+    if req is None or user is None or req.resulting_organization_id is not None:
         return
-    _link(req, organization_id, db.session.get(User, user_id))
+    if req.user_id != user_id and not _same_confirmed_address(req, user):
+        return
+    _link(req, organization_id, user)
     db.session.flush()
+
+
+def _same_confirmed_address(req: AdvisoryRequest, user: User) -> bool:
+    return (req.user_id is None and req.confirmed_at is not None and user.email_confirmed
+            and bool(req.contact_email)
+            and req.contact_email.strip().lower() == user.email.strip().lower())

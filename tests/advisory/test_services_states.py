@@ -263,6 +263,28 @@ def test_registration_signal_ignores_other_people_and_linked_requests(db, make_r
     assert req.resulting_organization_id == own.id
 
 
+def test_an_anonymous_request_links_to_the_account_with_its_confirmed_address(
+        db, make_request, make_user, make_org):
+    req = make_request(None, state="concluida", contact_email="Grupo@Ejemplo.MX")
+    stranger = make_user(email="otra@ejemplo.mx")
+    org = make_org(admin=stranger, status="pending")
+    organization_registered.send(None, organization_id=org.id, user_id=stranger.id,
+                                 reference=req.folio)
+    assert req.resulting_organization_id is None  # not the request's address
+
+    requester = make_user(email="grupo@ejemplo.mx")
+    requester.email_confirmed_at = None
+    organization_registered.send(None, organization_id=org.id, user_id=requester.id,
+                                 reference=req.folio)
+    assert req.resulting_organization_id is None  # the address is not proven yet
+
+    requester.email_confirmed_at = req.confirmed_at
+    own = make_org(admin=requester, status="pending")
+    organization_registered.send(None, organization_id=own.id, user_id=requester.id,
+                                 reference=req.folio)
+    assert req.resulting_organization_id == own.id
+
+
 def test_link_organization_by_staff_or_member(db, make_request, staff, citizen,
                                               other_citizen, make_org):
     req = make_request(citizen, state="concluida")
