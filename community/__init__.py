@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.forums import bp as forums_bp
     from community.library import bp as library_bp
     from community.profiles import bp as profiles_bp
+    from community.surveys import bp as surveys_bp
     from community.staff import bp as staff_bp
 
     app.register_blueprint(main.bp)
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(advisory_bp)
+    app.register_blueprint(surveys_bp)
     from community.accounts import realtime  # noqa: F401 - socket handlers
 
     # What each module keeps about a person (core.personal_data): export and account closing.
