@@ -104,8 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.forums import bp as forums_bp
     from community.library import bp as library_bp
     from community.profiles import bp as profiles_bp
-    from community.surveys import bp as surveys_bp
     from community.staff import bp as staff_bp
+    from community.surveys import bp as surveys_bp
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_bp)
@@ -123,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.events import personal_data as _events_data  # noqa: F401
     from community.forums import personal_data as _forums_data  # noqa: F401
     from community.profiles import personal_data as _profiles_data  # noqa: F401
+    from community.surveys import audiences as _survey_audiences  # noqa: F401 - signal receivers
+    from community.surveys import personal_data as _surveys_data  # noqa: F401
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -152,6 +154,7 @@ def _register_cli(app: Flask) -> None:
     from community.events.cli import events_cli
     from community.library.cli import library_cli
     from community.profiles.registry_cli import registry_cli
+    from community.surveys.cli import surveys_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(catalog_cli)
@@ -163,6 +166,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(advisory_cli)
+    app.cli.add_command(surveys_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -845,7 +845,8 @@ def conclude(actor, req: AdvisoryRequest) -> None:
     _tell_requester(req, "concluded", _l("Tu asesoría %(folio)s concluyó.", folio=req.folio))
     db.session.flush()
     advisory_concluded.send(None, request_id=req.id, user_id=req.user_id,
-                            email=req.contact_email or None, topic=req.topic)
+                            email=req.contact_email or None, topic=req.topic,
+                            municipality_code=req.municipality_code)
 
 
 # --- the OSC that came out of the advice ------------------------------------------------------

@@ -21,6 +21,7 @@ from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.inputs import DESCRIPTION_MAX, REASON_MAX, check_length
 from community.core.permissions import has_role, require_signed_in
 from community.core.sanitize import render_markdown
+from community.core.signals import event_concluded
 from community.core.text import slugify
 from community.core.timeutil import LOCAL_TZ, utcnow
 from community.events import messages
@@ -380,6 +381,18 @@ def conclude(actor, event: Event) -> None:
     event.status = "concluded"
     db.session.flush()
     audit.record("event.conclude", actor, event)
+    event_concluded.send(None, event_id=event.id, kind=event.kind,
+                         municipality_code=event.municipality_code,
+                         day=utcnow().replace(tzinfo=UTC).astimezone(LOCAL_TZ).date(),
+                         attendee_ids=checked_in_user_ids(event))
+
+
+def checked_in_user_ids(event: Event) -> list[int]:
+    """The accounts checked in at the event (who the satisfaction survey is for)."""
+    return list(db.session.scalars(
+        select(Registration.user_id).where(Registration.event_id == event.id,
+                                           Registration.checked_in_at.is_not(None))
+        .order_by(Registration.user_id)))
 
 
 def is_past(event: Event, now: datetime | None = None) -> bool:
