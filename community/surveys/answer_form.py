@@ -11,16 +11,15 @@ option exists, display conditions) lives in the services; nothing here decides.
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from community.surveys import labels
 from community.surveys.models import OTHER_CODE as OTHER
+
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 5_000
-CHOICE_KINDS = ("single", "multiple")
-SCALE_KINDS = ("likert_agreement", "likert_satisfaction", "rating", "nps")
 
 
 class AnswerForm(FlaskForm):
@@ -83,12 +82,21 @@ class QuestionView:
         if self.widget != "number":
             return ""
         if low is not None and high is not None:
-            return str(_l("Un número entero del %(low)s al %(high)s.", low=low, high=high))
+            return _("Un número entero del %(low)s al %(high)s.", low=low, high=high)
         if low is not None:
-            return str(_l("Un número entero, %(low)s o más.", low=low))
+            return _("Un número entero, %(low)s o más.", low=low)
         if high is not None:
-            return str(_l("Un número entero, hasta %(high)s.", high=high))
-        return str(_l("Un número entero."))
+            return _("Un número entero, hasta %(high)s.", high=high)
+        return _("Un número entero.")
+
+    @property
+    def ends(self) -> tuple:
+        """The named ends of the 0–10 scale."""
+        return labels.NPS_ENDS
+
+    @property
+    def maxlength(self) -> int:
+        return LONG_TEXT_MAX if self.widget == "long_text" else SHORT_TEXT_MAX
 
     @property
     def has_hint(self) -> bool:
@@ -105,21 +113,6 @@ class SectionView:
     questions: list[QuestionView]
 
 
-def scale_points(kind: str) -> list[tuple[int, str]]:
-    """The stored number and the label of each point of a scale question."""
-    if kind == "likert_agreement":
-        return list(labels.LIKERT_AGREEMENT.items())
-    if kind == "likert_satisfaction":
-        return list(labels.LIKERT_SATISFACTION.items())
-    if kind == "rating":
-        return [(value, str(value)) for value in range(1, 6)]
-    return [(value, str(value)) for value in range(0, 11)]
-
-
-NPS_ENDS = (_l("Nada probable"), _l("Muy probable"))
-RATING_ENDS = (_l("Muy mal"), _l("Excelente"))
-
-
 def _widget(kind: str) -> str:
     return {"single": "radios", "multiple": "checkboxes", "nps": "nps",
             "likert_agreement": "scale", "likert_satisfaction": "scale",
@@ -131,9 +124,9 @@ def _choices(question, widget: str, chosen: set[str]) -> list[Choice]:
     if widget in ("radios", "checkboxes"):
         pairs = [(option.code, option.label) for option in question.options]
         if question.allow_other:
-            pairs.append((OTHER, str(_l("Otro"))))
+            pairs.append((OTHER, str(labels.OTHER_LABEL)))
     elif widget in ("scale", "nps"):
-        pairs = [(str(value), label) for value, label in scale_points(question.kind)]
+        pairs = [(str(value), label) for value, label in labels.scale_points(question.kind)]
     else:
         return []
     return [Choice(value=value, label=label, id=f"{prefix}-{index}", checked=value in chosen)
@@ -172,7 +165,8 @@ def build(survey, typed: MultiDict | None = None, errors: dict | None = None) \
             code = question.condition_option or ""
             view.condition = (numbers[question.condition_question_id],
                               option_labels.get((question.condition_question_id, code),
-                                                str(_l("Otro")) if code == OTHER else code))
+                                                str(labels.OTHER_LABEL) if code == OTHER
+                                                else code))
         sections.setdefault(question.section_id, SectionView(None, []))
         sections[question.section_id].questions.append(view)
     return [section for section in sections.values() if section.questions]
