@@ -6,17 +6,17 @@ every rule — who may build, what a frozen survey still accepts, that a conditi
 earlier choice question, that the closing date follows the opening one — lives in
 ``services``, whose Spanish messages land next to these fields: the field names are the
 services' data keys, so ``core.forms.attach_errors`` finds them. Times are typed in Mexico
-City time (``datetime-local``) and handed to the service as UTC.
+City time (``datetime-local``); the service reads them and stores UTC.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
-from community.core.inputs import MaxLength, as_id
-from community.core.timeutil import LOCAL_TZ, to_local
+from community.core.inputs import MaxLength
+from community.core.timeutil import to_local
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 TITLE_MAX = 200
@@ -45,30 +45,28 @@ IDENTIFIED_PROMISE = _l(
     "Identificada: cada respuesta queda guardada con el nombre de quien respondió y la hora "
     "exacta, y así se le dice antes de responder.")
 
+#: What the person answering sees for each kind of question (the question page's guide).
+KIND_HELP = {
+    "likert_agreement": _l("Cinco opciones, de «Totalmente en desacuerdo» a «Totalmente de "
+                           "acuerdo»."),
+    "likert_satisfaction": _l("Cinco opciones, de «Muy insatisfecho» a «Muy satisfecho»."),
+    "nps": _l("Del 0 («Nada probable») al 10 («Muy probable»): ¿qué tan probable es que lo "
+              "recomiende? Da el índice de recomendación (NPS)."),
+    "rating": _l("Una calificación del 1 al 5."),
+    "single": _l("Las opciones que escribas; se elige solo una."),
+    "multiple": _l("Las opciones que escribas; se pueden elegir varias, y si quieres, "
+                   "«Otro» con espacio para escribir."),
+    "number": _l("Un número entero, con mínimo y máximo si los indicas."),
+    "short_text": _l("Una línea de texto (hasta 300 caracteres)."),
+    "long_text": _l("Un párrafo (hasta 5000 caracteres)."),
+}
+
 #: Codes of the ready-made templates offered by "Nueva encuesta" ("" = blank).
 BLANK = ""
 
 
 def _local_text(value: datetime | None) -> str:
     return to_local(value).strftime(LOCAL_INPUT) if value else ""
-
-
-def local_to_utc(raw: str | None) -> datetime | None | str:
-    """A ``datetime-local`` value in Mexico City as naive UTC; ``None`` for an empty field;
-    the text itself when it is not a date, so the caller can report it."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        local = datetime.strptime(text, LOCAL_INPUT)
-    except ValueError:
-        try:
-            local = datetime.fromisoformat(text)
-        except ValueError:
-            return text
-        if local.tzinfo is not None:
-            return local.astimezone(UTC).replace(tzinfo=None)
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 class ChoiceField(SelectField):
@@ -137,24 +135,25 @@ class SurveyForm(FlaskForm):
         self.preset.choices = [(BLANK, _l("Una encuesta en blanco"))] + list(presets)
 
     def survey_data(self) -> dict:
-        """What was posted, keyed as ``services.create_survey``/``update_survey`` take it:
-        times in UTC (or the typed text when it is not a date, for the service to report),
-        ids as ints (or the typed text), booleans as booleans."""
-        event_raw = (self.event_id.data or "").strip()
-        days_raw = (self.reminder_days.data or "").strip()
-        return {
+        """What was posted, keyed as ``services.create_survey``/``update_survey`` take it.
+        Times stay as typed (Mexico City wall time: the service stores them in UTC and
+        reports a date it cannot read), like the numbers and the event's id."""
+        data = {
             "title": (self.title.data or "").strip(),
             "intro": self.intro.data or "",
-            "anonymous": self.anonymous.data != IDENTIFIED,
             "audience": self.audience.data or "",
-            "event_id": None if not event_raw else (as_id(event_raw) or event_raw),
-            "event_kind": (self.event_kind.data or "").strip() or None,
-            "opens_at": local_to_utc(self.opens_at.data),
-            "closes_at": local_to_utc(self.closes_at.data),
-            "reminder_days": (int(days_raw) if days_raw.isascii() and days_raw.isdigit()
-                              else (days_raw or 0)),
+            "event_id": (self.event_id.data or "").strip(),
+            "event_kind": (self.event_kind.data or "").strip(),
+            "opens_at": (self.opens_at.data or "").strip(),
+            "closes_at": (self.closes_at.data or "").strip(),
+            "reminder_days": (self.reminder_days.data or "").strip(),
             "results_public": bool(self.results_public.data),
         }
+        # A frozen survey's page shows its anonymity as text, not as a choice: nothing
+        # posted means "unchanged" (the service keeps it; a new survey is anonymous).
+        if self.anonymous.raw_data:
+            data["anonymous"] = self.anonymous.data != IDENTIFIED
+        return data
 
     @staticmethod
     def initial(survey) -> dict:
@@ -231,16 +230,16 @@ class QuestionForm(FlaskForm):
             CONDITION_SEPARATOR)
         section_raw = (self.section_id.data or "").strip()
         return {
-            "section_id": as_id(section_raw) if section_raw else None,
+            "section_id": section_raw,
             "kind": self.kind.data or "",
             "text": (self.text.data or "").strip(),
             "help": (self.help.data or "").strip(),
             "required": bool(self.required.data),
             "allow_other": bool(self.allow_other.data),
-            "number_min": _number(self.number_min.data),
-            "number_max": _number(self.number_max.data),
-            "condition_question_id": as_id(question_raw) if question_raw else None,
-            "condition_option": option or None,
+            "number_min": (self.number_min.data or "").strip(),
+            "number_max": (self.number_max.data or "").strip(),
+            "condition_question_id": question_raw,
+            "condition_option": option,
             "options": self.option_labels(),
         }
 
@@ -259,18 +258,6 @@ class QuestionForm(FlaskForm):
             "condition": condition,
             "options": "\n".join(option.label for option in question.options),
         }
-
-
-def _number(raw) -> int | str | None:
-    """An integer bound, ``None`` when empty, or the typed text for the service to report."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("-")
-    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
-        return sign * int(digits)
-    return text
 
 
 class ActionForm(FlaskForm):
