@@ -75,6 +75,13 @@ class ChoiceField(SelectField):
 
 
 class ChoiceRadio(RadioField):
+    """Radio buttons rendered by ``templates/_forms.html`` as a ``<fieldset>`` with a
+    ``<legend>`` (the macro knows the field by its type name, "RadioField")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "RadioField"
+
     def pre_validate(self, form):
         """Unknown choices are reported by the service, next to the field, in Spanish."""
 
@@ -204,7 +211,8 @@ class QuestionForm(FlaskForm):
         "Solo para opción única u opción múltiple: una opción por línea, en el orden en que "
         "se mostrarán."), validators=[MaxLength(OPTIONS_TEXT_MAX)], render_kw={"rows": 5})
     allow_other = BooleanField(_l("Agregar la opción «Otro» con espacio para escribir"),
-                               description=_l("Solo para opción múltiple."))
+                               description=_l("Quien responde puede escribir su propia "
+                                              "respuesta."))
     number_min = _whole_number(_l("Número mínimo"), _l("Solo para preguntas de número. "
                                                         "Opcional."))
     number_max = _whole_number(_l("Número máximo"), _l("Solo para preguntas de número. "

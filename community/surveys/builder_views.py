@@ -265,13 +265,10 @@ def _share_url(survey: Survey) -> str | None:
 def _edit_page(survey: Survey, status: int = 200, form: SurveyForm | None = None,
                section_form: SectionForm | None = None, section_forms: dict | None = None,
                refused: list | None = None):
-    ordered = _ordered(survey)
     return render_template(
         "surveys/builder_edit.html", survey=survey,
         form=form or _survey_form(survey, formdata=None, data=SurveyForm.initial(survey)),
         frozen=services.is_frozen(survey), groups=_groups(survey), numbers=_numbers(survey),
-        first_id=ordered[0].id if ordered else None,
-        last_id=ordered[-1].id if ordered else None,
         condition_text=_condition_texter(survey),
         section_form=section_form or SectionForm(formdata=None, prefix="new_section"),
         section_forms={**_section_forms(survey), **(section_forms or {})},
@@ -378,8 +375,12 @@ def section_edit(survey_id: int, section_id: int):
 def section_delete(survey_id: int, section_id: int):
     survey = _survey(survey_id)
     section = _section(survey, section_id)
-    return _button(survey, lambda: services.delete_section(current_user, section),
-                   _("Borramos la sección; sus preguntas quedaron sin sección."), "preguntas")
+    def act():
+        services.delete_section(current_user, section)
+        _follow_sections(survey)
+
+    return _button(survey, act, _("Borramos la sección; sus preguntas quedaron sin sección, "
+                                  "al final."), "preguntas")
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -404,8 +405,8 @@ def _condition_choices(survey: Survey, question: SurveyQuestion | None) -> list:
 def _question_form(survey: Survey, question: SurveyQuestion | None, **kwargs) -> QuestionForm:
     sections = [(section.id, section.title or _("Sección sin título"))
                 for section in survey.sections]
-    if sections and any(q.section_id is None for q in survey.questions):
-        sections.insert(0, ("", _("Sin sección")))
+    if sections:
+        sections.append(("", _("Sin sección (al final)")))
     return QuestionForm(sections=sections, kinds=list(labels.QUESTION_KINDS.items()),
                         conditions=_condition_choices(survey, question), **kwargs)
 
@@ -430,9 +431,24 @@ def _save_question(survey: Survey, question: SurveyQuestion | None, form: Questi
     """Add or change the question and its options (``data["options"]``, which the
     service applies to choice questions) as one unit of work."""
     data = form.question_data()
-    if question is not None:
-        return _unit(lambda: services.update_question(current_user, question, data))
-    return _unit(lambda: services.add_question(current_user, survey, data))
+
+    def act():
+        saved = (services.update_question(current_user, question, data) if question
+                 else services.add_question(current_user, survey, data))
+        _follow_sections(survey)
+        return saved
+
+    return _unit(act)
+
+
+def _follow_sections(survey: Survey) -> None:
+    """Keep the questions' global positions in the order people see them (section by
+    section): a question added to, or moved into, an earlier section is appended at the end
+    by the service, and the answering page numbers questions by position."""
+    db.session.expire(survey, ["questions", "sections"])
+    shown = [question.id for question in _ordered(survey)]
+    if shown != [question.id for question in survey.questions]:
+        services.reorder_questions(current_user, survey, shown)
 
 
 @bp.route("/personal/encuestas/<int:survey_id>/preguntas/nueva", methods=["GET", "POST"],
@@ -442,7 +458,8 @@ def _save_question(survey: Survey, question: SurveyQuestion | None, form: Questi
 def question_new(survey_id: int):
     survey = _survey(survey_id)
     if request.method == "GET":
-        section = request.args.get("seccion") or ""
+        section = request.args.get("seccion") or (
+            str(survey.sections[-1].id) if survey.sections else "")
         return _structure_open(survey) or _question_page(
             survey, None, _question_form(survey, None, data={"section_id": section}))
     form = _question_form(survey, None)

@@ -386,6 +386,25 @@ def test_the_order_changes_with_the_buttons(staff_client, make_survey):
     assert [q.kind for q in questions_of(survey)] == ["rating", "single", "nps"]
 
 
+def test_positions_follow_the_sections_as_people_see_them(staff_client, staff, make_survey):
+    survey = make_survey(kinds=())
+    first = services.add_section(staff, survey, {"title": "Primera"})
+    second = services.add_section(staff, survey, {"title": "Segunda"})
+    services.add_question(staff, survey, {"kind": "nps", "text": "B", "section_id": second.id})
+    db.session.commit()
+    page = staff_client.get(f"{edit_path(survey)}/preguntas/nueva").get_data(as_text=True)
+    assert f'<option selected value="{second.id}">Segunda</option>' in page
+    response = post(staff_client, survey, "/preguntas/nueva", question_form(
+        kind="rating", text="A", options="", section_id=str(first.id)))
+    assert response.status_code == 302
+    assert [q.text for q in questions_of(survey)] == ["A", "B"]
+    body = staff_client.get(edit_path(survey)).get_data(as_text=True)
+    assert 'value="up"' not in body and 'value="down"' not in body  # one per section
+    assert post(staff_client, survey, f"/secciones/{first.id}/borrar").status_code == 302
+    assert [(q.text, q.section_id) for q in questions_of(survey)] == [("B", second.id),
+                                                                      ("A", None)]
+
+
 def test_the_reorder_endpoint_takes_the_whole_order(staff_client, make_survey):
     survey = make_survey(kinds=("single", "nps", "rating"))
     ids = [survey.q[kind].id for kind in ("rating", "single", "nps")]
