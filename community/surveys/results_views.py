@@ -176,3 +176,9 @@ def results_xlsx(survey_id: int):
                          max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def public_context(survey) -> dict:
+    """What ``surveys/_results.html`` needs on the public page (S-C's view): the published
+    aggregate results (404 unless staff published them), no text answers, no staff links."""
+    return {"results": survey_results.public_results(survey), "staff": False, **HELPERS}

@@ -131,3 +131,19 @@ def test_results_page_costs_the_same_statements_whatever_the_answers(staff_clien
         assert staff_client.get(_url(survey)).status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 15
+
+
+def test_public_partial_has_no_staff_links_nor_texts(app, survey):
+    from flask import render_template
+
+    from community.core.errors import NotFound
+    from community.surveys.results_views import public_context
+
+    with app.test_request_context():
+        with pytest.raises(NotFound):
+            public_context(survey)
+        survey.results_public = True
+        html = render_template("surveys/_results.html", **public_context(survey))
+    assert html.count('role="img"') == 4
+    assert "/personal/" not in html and "Comentario" not in html
+    assert "Las respuestas escritas no se publican." in html
