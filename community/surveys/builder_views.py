@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.permissions import require_staff
+from community.core.timeutil import to_local
 from community.events import queries as event_queries
 from community.events.fields import KINDS as EVENT_KINDS
 from community.extensions import db, limiter
@@ -138,7 +139,7 @@ def _event_choices(survey: Survey | None) -> list[tuple[int, str]]:
         found.setdefault(survey.event.id, survey.event)
     ordered = sorted(found.values(), key=lambda event: event.starts_at, reverse=True)
     return [(event.id, _("%(title)s (%(date)s)", title=event.title,
-                         date=event.starts_at.strftime("%d/%m/%Y"))) for event in ordered]
+                         date=to_local(event.starts_at).strftime("%d/%m/%Y"))) for event in ordered]
 
 
 def _survey_form(survey: Survey | None = None, **kwargs) -> SurveyForm:

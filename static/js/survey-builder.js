@@ -106,10 +106,17 @@
 
   var picked = null;  // { item, handle, before: snapshot(), ids: [...] }
 
+  /* The question being moved is outlined (through the CSSOM, which the CSP allows). */
+  function mark(item, moving) {
+    item.classList.toggle("is-moving", moving);
+    item.style.outline = moving ? "3px dashed currentColor" : "";
+    item.style.outlineOffset = moving ? "4px" : "";
+  }
+
   function pickUp(item, handle) {
     picked = { item: item, handle: handle, before: snapshot(), ids: allIds() };
     handle.setAttribute("aria-pressed", "true");
-    item.classList.add("is-moving");
+    mark(item, true);
     say(label("picked"));
   }
 
@@ -120,7 +127,7 @@
     var state = picked;
     picked = null;
     state.handle.setAttribute("aria-pressed", "false");
-    state.item.classList.remove("is-moving");
+    mark(state.item, false);
     if (cancel) {
       restore(state.before);
       state.handle.focus();
@@ -176,7 +183,7 @@
   function onDragStart(event) {
     var item = event.currentTarget;
     dragged = { item: item, before: snapshot(), ids: allIds() };
-    item.classList.add("is-moving");
+    mark(item, true);
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", item.getAttribute("data-question-id"));
   }
@@ -198,7 +205,7 @@
 
   function onDragEnd(event) {
     var item = event.currentTarget;
-    item.classList.remove("is-moving");
+    mark(item, false);
     item.removeAttribute("draggable");
     if (!dragged) {
       return;

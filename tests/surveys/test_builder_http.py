@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
+from community.events import services as events_services
 from community.extensions import db
 from community.surveys import console, services
 from community.surveys.models import (
@@ -22,6 +23,7 @@ from community.surveys.models import (
     SurveySection,
 )
 from tests.conftest import client_as, csrf_token, field_error, post_form
+from tests.events.conftest import event_form
 
 LIST = "/personal/encuestas"
 NEW = "/personal/encuestas/nueva"
@@ -80,15 +82,26 @@ def builder_pages(survey) -> list[str]:
 def builder_posts(survey) -> list[str]:
     question = survey.questions[0]
     base = edit_path(survey)
+    sections = [f"{base}/secciones/{section.id}{end}" for section in survey.sections
+                for end in ("", "/borrar")]
     return [NEW, base, f"{base}/abrir", f"{base}/cerrar", f"{base}/duplicar",
-            f"{base}/secciones", f"{base}/preguntas/nueva", f"{base}/preguntas/{question.id}",
-            f"{base}/preguntas/{question.id}/borrar", f"{base}/preguntas/{question.id}/mover",
-            f"{base}/orden"]
+            f"{base}/secciones", *sections, f"{base}/preguntas/nueva",
+            f"{base}/preguntas/{question.id}", f"{base}/preguntas/{question.id}/borrar",
+            f"{base}/preguntas/{question.id}/mover", f"{base}/orden"]
 
 
-def test_every_builder_page_is_for_staff_only(app, client, make_user, make_org, make_survey,
-                                              staff_client):
+@pytest.fixture
+def sectioned_survey(db, staff, make_survey):
+    """A draft with a single-choice and an NPS question and one section."""
     survey = make_survey(kinds=("single", "nps"))
+    services.add_section(staff, survey, {"title": "Sobre el taller"})
+    db.session.commit()
+    return fresh(survey)
+
+
+def test_every_builder_page_is_for_staff_only(app, client, make_user, make_org,
+                                              sectioned_survey, staff_client):
+    survey = sectioned_survey
     member = make_user(name="Integrante de OSC")
     make_org(admin=member)
     for page in builder_pages(survey):
@@ -104,18 +117,18 @@ def test_every_builder_page_is_for_staff_only(app, client, make_user, make_org, 
             response = post_form(other, action, {**SETTINGS, **question_form(),
                                                  "direction": "up"}, page="/")
             assert response.status_code == 403, (person.name, action)
-    assert count(Survey) == 1
+    assert count(Survey) == 1 and count(SurveySection) == 1
     assert [q.kind for q in questions_of(survey)] == ["single", "nps"]
     assert fresh(survey).status == "draft"
 
 
-def test_posts_without_the_csrf_token_are_refused(staff_client, make_survey):
-    survey = make_survey(kinds=("single", "nps"))
+def test_posts_without_the_csrf_token_are_refused(staff_client, sectioned_survey):
+    survey = sectioned_survey
     for action in builder_posts(survey):
         response = staff_client.post(action, data={**SETTINGS, **question_form(),
                                                    "direction": "down"})
         assert response.status_code == 400, action
-    assert count(Survey) == 1
+    assert count(Survey) == 1 and count(SurveySection) == 1
     assert [q.kind for q in questions_of(survey)] == ["single", "nps"]
     assert fresh(survey).status == "draft"
 
@@ -247,6 +260,25 @@ def test_settings_are_changed_and_an_unknown_event_is_refused(staff_client, make
     assert "Elige un evento de la lista." in field_error(response.get_data(as_text=True),
                                                          "event_id")
     assert fresh(survey).event_id is None and fresh(survey).title == "Nuevo título"
+
+
+def test_the_event_is_chosen_from_the_calendars_events(staff_client, staff, make_survey):
+    event = events_services.create_event(staff, event_form(title="Taller de marco lógico"),
+                                         None)
+    events_services.publish(staff, event)
+    db.session.commit()
+    survey = make_survey(kinds=("nps",))
+    page = staff_client.get(edit_path(survey)).get_data(as_text=True)
+    assert f'<option value="{event.id}">Taller de marco lógico (' in page
+    response = post(staff_client, survey, "", {**SETTINGS, "event_id": str(event.id)})
+    assert response.status_code == 302
+    assert fresh(survey).event_id == event.id
+    assert "Taller de marco lógico" in staff_client.get(LIST).get_data(as_text=True)
+    response = post(staff_client, survey, "", {**SETTINGS, "event_id": str(event.id),
+                                               "audience": "members"})
+    assert response.status_code == 422
+    assert "asistentes de eventos" in field_error(response.get_data(as_text=True), "event_id")
+    assert fresh(survey).audience == "event"
 
 
 # --- sections ---------------------------------------------------------------------------------
