@@ -177,9 +177,10 @@ class SurveyInvitation(db.Model):
 
     __tablename__ = "survey_invitation"
     __table_args__ = (
-        UniqueConstraint("survey_id", "user_id"),
-        UniqueConstraint("survey_id", "email"),
-        UniqueConstraint("survey_id", "anon_key"),
+        # Named: the convention would give the three the same name (PostgreSQL refuses it).
+        UniqueConstraint("survey_id", "user_id", name="uq_survey_invitation_survey_user"),
+        UniqueConstraint("survey_id", "email", name="uq_survey_invitation_survey_email"),
+        UniqueConstraint("survey_id", "anon_key", name="uq_survey_invitation_survey_anon"),
         Index("ix_survey_invitation_survey_answered", "survey_id", "answered_on"),
         Index("ix_survey_invitation_user_answered", "user_id", "answered_on"),
     )

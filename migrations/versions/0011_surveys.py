@@ -67,9 +67,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_invitation_survey_id_survey'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_survey_invitation_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_invitation')),
-    sa.UniqueConstraint('survey_id', 'anon_key', name=op.f('uq_survey_invitation_survey_id')),
-    sa.UniqueConstraint('survey_id', 'email', name=op.f('uq_survey_invitation_survey_id')),
-    sa.UniqueConstraint('survey_id', 'user_id', name=op.f('uq_survey_invitation_survey_id')),
+    sa.UniqueConstraint('survey_id', 'anon_key', name=op.f('uq_survey_invitation_survey_anon')),
+    sa.UniqueConstraint('survey_id', 'email', name=op.f('uq_survey_invitation_survey_email')),
+    sa.UniqueConstraint('survey_id', 'user_id', name=op.f('uq_survey_invitation_survey_user')),
     sa.UniqueConstraint('token', name=op.f('uq_survey_invitation_token'))
     )
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
