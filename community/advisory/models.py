@@ -29,10 +29,21 @@ class AdvisoryRequest(db.Model):
     """One request for advice and the case it becomes."""
 
     __tablename__ = "advisory_request"
+    # The staff queue lists newest first under one filter at a time: each filter has an index
+    # (filter, confirmed_at, id) that gives both the page and the count without reading the
+    # table (queries.queue). The state's index also holds what "overdue" (the dues) and the
+    # name search of the open requests read, and the map counts the open requests per
+    # municipality and topic from its own index.
     __table_args__ = (
-        Index("ix_advisory_request_state_confirmed", "state", "confirmed_at"),
-        Index("ix_advisory_request_municipality_state", "municipality_code", "state"),
-        Index("ix_advisory_request_assignee_state", "assignee_id", "state"),
+        Index("ix_advisory_request_state_queue", "state", "confirmed_at", "id",
+              "conclusion_due", "first_contact_due", "first_contact_at", "proposed_name",
+              "contact_name"),
+        Index("ix_advisory_request_topic_confirmed", "topic", "confirmed_at", "id"),
+        Index("ix_advisory_request_municipality_confirmed", "municipality_code",
+              "confirmed_at", "id"),
+        Index("ix_advisory_request_assignee_confirmed", "assignee_id", "confirmed_at", "id"),
+        Index("ix_advisory_request_state_municipality_topic", "state", "municipality_code",
+              "topic"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

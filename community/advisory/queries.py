@@ -7,11 +7,13 @@ conditional counts. "Overdue" is decided in SQL on the due dates kept on each re
 (``services._refresh_dues``), with today's date in Mexico City from ``services.today``.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import defer, joinedload
 
 from community.advisory import services
 from community.advisory.models import OPEN_STATES, AdvisoryRequest
@@ -57,64 +59,163 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search(stmt, q: str):
+#: The characters of a folio ("ASE-2026-7EPWS"), in the order every collation sorts them.
+FOLIO_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+FOLIO_PREFIX = "ASE-"
+FULL_FOLIO = re.compile(r"ASE-[0-9]{4}-[0-9A-Z]{5}")
+
+
+def _after_prefix(prefix: str) -> str | None:
+    """The smallest string greater than every folio starting with ``prefix`` (None: there is
+    none), so ``prefix <= folio < bound`` is a range the folio index answers.
+
+    The bound's last character is a letter or a digit, never a hyphen: PostgreSQL's language
+    collations skip punctuation when comparing, and the range must hold the same folios
+    there as in SQLite's byte order."""
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last == "-":
+            continue
+        position = FOLIO_CHARS.index(last)
+        if position + 1 < len(FOLIO_CHARS):
+            return "".join(chars) + FOLIO_CHARS[position + 1]
+    return None
+
+
+def _folio_condition(folio: str):
+    """A full folio by equality, its beginning by a range on the folio index (not LIKE,
+    which SQLite cannot answer from that index; LIKE stays beside the range as the
+    definition); nothing for a text no folio starts with."""
+    if any(char not in FOLIO_CHARS for char in folio):
+        return false()
+    if FULL_FOLIO.fullmatch(folio):
+        return AdvisoryRequest.folio == folio
+    starts = AdvisoryRequest.folio.startswith(folio, autoescape=True)
+    bound = _after_prefix(folio)
+    if bound is None:
+        return starts
+    return and_(AdvisoryRequest.folio >= folio, AdvisoryRequest.folio < bound, starts)
+
+
+def _search(q: str, state: str | None):
+    """``q`` as a folio or its beginning ("ASE-2026-7E": in every state), else as words of
+    the proposed OSC name or the contact name: among the open requests (what staff work on,
+    and whom people call about) unless a state is chosen, so a name search reads the open
+    requests' index entries, not every row of the table."""
     q = " ".join(q.split())[:Q_MAX]
     if not q:
-        return stmt
-    folio = q.upper()
-    if folio.startswith("ASE-"):
-        return stmt.where(AdvisoryRequest.folio.startswith(folio, autoescape=True))
+        return None
+    if q.upper().startswith(FOLIO_PREFIX):
+        return _folio_condition(q.upper())
     pattern = _like(q)
-    return stmt.where(or_(AdvisoryRequest.folio == folio,
-                          AdvisoryRequest.proposed_name.ilike(pattern, escape="\\"),
-                          AdvisoryRequest.contact_name.ilike(pattern, escape="\\")))
+    names = or_(AdvisoryRequest.proposed_name.ilike(pattern, escape="\\"),
+                AdvisoryRequest.contact_name.ilike(pattern, escape="\\"))
+    return names if state else and_(AdvisoryRequest.state.in_(OPEN_STATES), names)
 
 
-def _assignee(stmt, assignee, viewer_id):
+def _assignee(assignee, viewer_id):
     if assignee == "none":
-        return stmt.where(AdvisoryRequest.assignee_id.is_(None))
+        return AdvisoryRequest.assignee_id.is_(None)
     if assignee == "mine":
-        return stmt.where(AdvisoryRequest.assignee_id == (viewer_id or -1))
-    return stmt.where(AdvisoryRequest.assignee_id == assignee)
+        return AdvisoryRequest.assignee_id == (viewer_id or -1)
+    return AdvisoryRequest.assignee_id == assignee
+
+
+#: Newest first. Every filter has an index (column, confirmed_at), whose entries SQLite keeps
+#: in (column, confirmed_at, id) order: the page is read from the index, never sorted.
+QUEUE_ORDER = (AdvisoryRequest.confirmed_at.desc(), AdvisoryRequest.id.desc())
+
+
+def queue_conditions(filters: QueueFilters) -> list:
+    """The WHERE of the queue. A request is in the queue once it was confirmed (it entered
+    the queue): ``confirmed_at`` is in every index the queue reads, so counting is
+    index-only. (One that expired unconfirmed was cancelled without ever entering it.)"""
+    conditions = [AdvisoryRequest.confirmed_at.is_not(None)]
+    if filters.state:
+        conditions.append(AdvisoryRequest.state == filters.state)
+    if filters.topic:
+        conditions.append(AdvisoryRequest.topic == filters.topic)
+    if filters.municipality:
+        conditions.append(AdvisoryRequest.municipality_code == filters.municipality)
+    if filters.assignee is not None:
+        conditions.append(_assignee(filters.assignee, filters.viewer_id))
+    if filters.overdue:
+        conditions.append(overdue_condition())
+    if filters.q:
+        searched = _search(filters.q, filters.state)
+        if searched is not None:
+            conditions.append(searched)
+    return conditions
+
+
+def _with_queue_rows(stmt):
+    """What one row of the queue shows, loaded with it: the municipality, the assignee and
+    the OSC's name (not its areas); the description, which the list does not show, stays
+    in the table."""
+    return stmt.options(joinedload(AdvisoryRequest.municipality),
+                        joinedload(AdvisoryRequest.assignee),
+                        joinedload(AdvisoryRequest.organization).lazyload("*"),
+                        defer(AdvisoryRequest.description),
+                        defer(AdvisoryRequest.description_html))
 
 
 def queue_statement(filters: QueueFilters):
     """The queue's SELECT (newest first), without paging: the bench and tests read it too."""
-    stmt = (select(AdvisoryRequest)
-            .options(joinedload(AdvisoryRequest.municipality),
-                     joinedload(AdvisoryRequest.assignee),
-                     joinedload(AdvisoryRequest.organization).lazyload("*"))
-            .where(AdvisoryRequest.state != "por_confirmar")
-            .order_by(AdvisoryRequest.confirmed_at.desc(), AdvisoryRequest.id.desc()))
-    if filters.state:
-        stmt = stmt.where(AdvisoryRequest.state == filters.state)
-    if filters.topic:
-        stmt = stmt.where(AdvisoryRequest.topic == filters.topic)
-    if filters.municipality:
-        stmt = stmt.where(AdvisoryRequest.municipality_code == filters.municipality)
-    if filters.assignee is not None:
-        stmt = _assignee(stmt, filters.assignee, filters.viewer_id)
-    if filters.overdue:
-        stmt = stmt.where(overdue_condition())
-    if filters.q:
-        stmt = _search(stmt, filters.q)
-    return stmt
+    return _with_queue_rows(select(AdvisoryRequest).where(*queue_conditions(filters))
+                            .order_by(*QUEUE_ORDER))
 
 
-def queue(filters: QueueFilters, page: int = 1, per_page: int = 50):
-    """One page of the staff queue (a Flask-SQLAlchemy Pagination): two queries, the rows
-    with what the list shows (the OSC's name, not its areas) and the count."""
-    return db.paginate(queue_statement(filters), page=page, per_page=per_page,
-                       error_out=False)
+def queue_ids_statement(filters: QueueFilters, limit: int = 50, offset: int = 0):
+    """The ids of one page of the queue: read from the filter's index alone (the plan the
+    bench prints and the tests check)."""
+    return (select(AdvisoryRequest.id).where(*queue_conditions(filters))
+            .order_by(*QUEUE_ORDER).limit(limit).offset(offset))
 
 
-def state_counts() -> dict[str, int]:
-    """How many requests are in each state (those waiting for their e-mail left out)."""
-    rows = db.session.execute(
-        select(AdvisoryRequest.state, func.count())
-        .where(AdvisoryRequest.state != "por_confirmar")
-        .group_by(AdvisoryRequest.state))
-    return {state: count for state, count in rows}
+def queue_count_statement(filters: QueueFilters):
+    """How many requests match the filters, counted from the filter's index."""
+    return (select(func.count()).select_from(AdvisoryRequest)
+            .where(*queue_conditions(filters)))
+
+
+class QueuePage(Pagination):
+    """One page of the queue in two queries: the rows of the page's ids (which SQL finds in
+    the filter's index, skipping earlier pages there rather than in whole rows) with what the
+    list shows, and the count, left out when a short first page already tells it."""
+
+    def _query_items(self) -> list:
+        filters = self._query_args["filters"]
+        ids = queue_ids_statement(filters, self.per_page, self._query_offset).subquery()
+        rows = _with_queue_rows(select(AdvisoryRequest)
+                                .join(ids, ids.c.id == AdvisoryRequest.id)
+                                .order_by(*QUEUE_ORDER))
+        return list(db.session.scalars(rows).unique())
+
+    def _query_count(self) -> int:
+        if self.page == 1 and len(self.items) < self.per_page:
+            return len(self.items)
+        return db.session.scalar(queue_count_statement(self._query_args["filters"])) or 0
+
+
+def queue(filters: QueueFilters, page: int = 1, per_page: int = 50) -> QueuePage:
+    """One page of the staff queue (a Flask-SQLAlchemy Pagination): two queries at most,
+    see ``QueuePage``."""
+    return QueuePage(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                     filters=filters)
+
+
+def state_counts(states=None) -> dict[str, int]:
+    """How many requests of the queue are in each state, or in each of ``states``.
+
+    The queue page asks for the open states only: counting them reads their few thousand
+    index entries, while the concluded and cancelled ones are most of the table."""
+    stmt = (select(AdvisoryRequest.state, func.count())
+            .where(AdvisoryRequest.confirmed_at.is_not(None))
+            .group_by(AdvisoryRequest.state))
+    if states is not None:
+        stmt = stmt.where(AdvisoryRequest.state.in_(states))
+    return {state: count for state, count in db.session.execute(stmt)}
 
 
 def console_counts() -> tuple[int, int, int]:

@@ -26,6 +26,7 @@ from community.advisory.labels import (
     TOPICS,
     choices,
 )
+from community.advisory.models import OPEN_STATES
 from community.advisory.staff_forms import (
     ASSIGNEE_MINE,
     ASSIGNEE_NONE,
@@ -69,12 +70,20 @@ def _queue_states() -> list[str]:
     return [code for code in STATES if code != "por_confirmar"]
 
 
-def _filter_choices(staff) -> dict:
-    return {"estado": [(code, STATES[code]) for code in _queue_states()],
+def _filter_choices(staff, places) -> dict:
+    return {"estado": [(code, str(STATES[code])) for code in _queue_states()],
             "tema": choices(TOPICS),
-            "municipio": list(municipality_choices()),
+            "municipio": list(places),
             "asignada": [(ASSIGNEE_MINE, _l("A mí")), (ASSIGNEE_NONE, _l("Sin asignar"))]
             + [(str(person_id), name) for person_id, name in staff]}
+
+
+def _in_words(labels: dict) -> dict:
+    """The label dictionaries with each lazy name turned into text once for this request: a
+    queue page of 50 rows looks names up hundreds of times, and each lookup of a lazy name
+    asks Babel for the translations again."""
+    return {name: {code: str(text) for code, text in table.items()}
+            for name, table in labels.items()}
 
 
 def _age_in_days(req) -> int | None:
@@ -93,14 +102,20 @@ def queue():
                       staff_ids={person_id for person_id, _name in staff})
     filters = queries.QueueFilters(**args.filters, viewer_id=current_user.id)
     results = queries.queue(filters, args.page, PER_PAGE)
+    places = municipality_choices()
+    # The counts by state name the open states only: counting the concluded and cancelled
+    # requests (most of the table) on every visit cost more than the page itself; they stay
+    # one choice away in the state filter. Closed requests show no due date (the list shows
+    # none for them), so theirs is not computed.
     body = render_template(
         "advisory/staff_queue.html", results=results, args=args,
-        dues={req.id: services.due_dates(req) for req in results.items},
-        filter_choices=_filter_choices(staff), state_counts=queries.state_counts(),
-        queue_states=_queue_states(), municipality_names=_municipality_names(),
-        age=_age_in_days,
+        dues={req.id: services.due_dates(req) if req.is_open else None
+              for req in results.items},
+        filter_choices=_filter_choices(staff, places),
+        state_counts=queries.state_counts(OPEN_STATES), queue_states=list(OPEN_STATES),
+        municipality_names=dict(places), age=_age_in_days,
         page_url=lambda page: url_for("advisory.queue", **args.as_args(page=page)),
-        **LABELS)
+        **_in_words(LABELS))
     return body, 400 if args.errors else 200
 
 
@@ -287,7 +302,8 @@ def case_cancel(folio: str):
 @login_required
 def planning_map():
     require_staff(current_user)
-    counts = queries.pending_counts_by_municipality()
+    ranked = queries.municipality_pending()  # one reading of the open requests serves both
+    counts = {municipality.code: total for municipality, total, _topics in ranked}
     return render_template("advisory/staff_map.html", items=geo.choropleth(counts),
                            legend=geo.legend(counts), total=sum(counts.values()),
-                           ranked=queries.municipality_pending(), topics=TOPICS)
+                           ranked=ranked, topics=_in_words({"topics": TOPICS})["topics"])

@@ -1,5 +1,5 @@
 """advisory: requests (asesorías) with a folio, their timeline, sessions and outcomes; indexes
-for the staff queue (state, municipality, assignee)
+for the staff queue (each filter with the newest-first order) and the map
 
 Revision ID: 0010_advisory
 Revises: 0009_library
@@ -57,11 +57,13 @@ def upgrade():
     sa.UniqueConstraint('folio', name=op.f('uq_advisory_request_folio'))
     )
     with op.batch_alter_table('advisory_request', schema=None) as batch_op:
-        batch_op.create_index('ix_advisory_request_assignee_state', ['assignee_id', 'state'], unique=False)
+        batch_op.create_index('ix_advisory_request_assignee_confirmed', ['assignee_id', 'confirmed_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_advisory_request_confirmed_at'), ['confirmed_at'], unique=False)
-        batch_op.create_index('ix_advisory_request_municipality_state', ['municipality_code', 'state'], unique=False)
+        batch_op.create_index('ix_advisory_request_municipality_confirmed', ['municipality_code', 'confirmed_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_advisory_request_organization_id'), ['organization_id'], unique=False)
-        batch_op.create_index('ix_advisory_request_state_confirmed', ['state', 'confirmed_at'], unique=False)
+        batch_op.create_index('ix_advisory_request_state_municipality_topic', ['state', 'municipality_code', 'topic'], unique=False)
+        batch_op.create_index('ix_advisory_request_state_queue', ['state', 'confirmed_at', 'id', 'conclusion_due', 'first_contact_due', 'first_contact_at', 'proposed_name', 'contact_name'], unique=False)
+        batch_op.create_index('ix_advisory_request_topic_confirmed', ['topic', 'confirmed_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_advisory_request_user_id'), ['user_id'], unique=False)
 
     op.create_table('advisory_activity',
@@ -136,10 +138,12 @@ def downgrade():
     op.drop_table('advisory_activity')
     with op.batch_alter_table('advisory_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_advisory_request_user_id'))
-        batch_op.drop_index('ix_advisory_request_state_confirmed')
+        batch_op.drop_index('ix_advisory_request_topic_confirmed')
+        batch_op.drop_index('ix_advisory_request_state_queue')
+        batch_op.drop_index('ix_advisory_request_state_municipality_topic')
         batch_op.drop_index(batch_op.f('ix_advisory_request_organization_id'))
-        batch_op.drop_index('ix_advisory_request_municipality_state')
+        batch_op.drop_index('ix_advisory_request_municipality_confirmed')
         batch_op.drop_index(batch_op.f('ix_advisory_request_confirmed_at'))
-        batch_op.drop_index('ix_advisory_request_assignee_state')
+        batch_op.drop_index('ix_advisory_request_assignee_confirmed')
 
     op.drop_table('advisory_request')

@@ -45,7 +45,8 @@ def test_queue_is_newest_first_and_never_shows_unconfirmed(db, spread):
     (QueueFilters(municipality=TOLUCA, topic="cluni"), "b"),
     (QueueFilters(assignee="none"), "fa"),
     (QueueFilters(q="grupo d"), "d"),
-    (QueueFilters(q="GRUPO"), "fedcba"),
+    (QueueFilters(q="GRUPO"), "dcba"),  # names: among the open requests
+    (QueueFilters(q="GRUPO", state="concluida"), "e"),
     (QueueFilters(q="100%_"), ""),
 ])
 def test_queue_filters(db, spread, filters, expected):
