@@ -10,6 +10,13 @@ so not even the hidden rowid keeps the insertion order.
 ``SurveyTally`` holds the counters results read (``count = count + 1`` in SQL, in the same
 transaction as the answer): one row per question, value, day and context.
 
+What this does not hide, on PostgreSQL: the heap keeps rows roughly in arrival order, and
+a row's system column ``xmin`` names the transaction that wrote it, which is the same for the
+invitation's ``answered_on`` and the response. Keys, columns and values say nothing, but a
+superuser reading those system columns of the live database could pair them. Closing that
+would take writing the answer in a transaction of its own (losing the all-or-nothing answer),
+or rewriting the tables by their random key once a survey closes (``CLUSTER``).
+
 Times are naive UTC like every DateTime column.
 """
 
