@@ -56,6 +56,8 @@ STATE_FORM_TARGETS = ("en_atencion", "en_espera")
 LABELS = {"topics": TOPICS, "states": STATES, "modalities": MODALITIES,
           "outcome_labels": OUTCOMES, "requester_kinds": REQUESTER_KINDS,
           "contact_preferences": CONTACT_PREFERENCES}
+#: The label dictionaries the queue's rows look names up in (50 times a page each).
+QUEUE_LABELS = ("topics", "states", "requester_kinds")
 
 
 def _municipality_names() -> dict[str, str]:
@@ -115,7 +117,7 @@ def queue():
         state_counts=queries.state_counts(OPEN_STATES), queue_states=list(OPEN_STATES),
         municipality_names=dict(places), age=_age_in_days,
         page_url=lambda page: url_for("advisory.queue", **args.as_args(page=page)),
-        **_in_words(LABELS))
+        **{**LABELS, **_in_words({name: LABELS[name] for name in QUEUE_LABELS})})
     return body, 400 if args.errors else 200
 
 

@@ -91,6 +91,7 @@ def test_state_counts_of_the_open_states_only(db, make_request):
 
 def test_later_pages_and_their_count(db, make_request, clock):
     clock.set_local(2026, 3, 2)
+    make_request(state="por_confirmar")  # not in the queue, not in its count
     made = []
     for _ in range(5):
         clock.advance(hours=1)
@@ -100,6 +101,7 @@ def test_later_pages_and_their_count(db, make_request, clock):
     assert [_folios(page) for page in pages] == [newest_first[:2], newest_first[2:4],
                                                  newest_first[4:], []]
     assert {page.total for page in pages} == {5}
+    assert queries.queue(QueueFilters(state="recibida"), 2, 2).total == 5
     assert (pages[0].pages, pages[2].has_next, pages[1].has_prev) == (3, False, True)
 
 
@@ -145,11 +147,19 @@ def sqlite_only(db):
 def test_each_filter_reads_its_page_and_count_from_its_index(sqlite_only, label, filters,
                                                              index):
     wanted = QueueFilters(**filters)
-    for stmt in (queries.queue_ids_statement(wanted, 50, 2450),
-                 queries.queue_count_statement(wanted)):
+    statements = [queries.queue_ids_statement(wanted, 50, 2450)]
+    if filters:
+        statements.append(queries.queue_count_statement(wanted))
+    for stmt in statements:
         plan = _plan(stmt)  # one step: no table, no sort
         assert len(plan) == 1 and plan[0].startswith(
             f"SEARCH advisory_request USING COVERING INDEX {index} "), (label, plan)
+
+
+def test_the_whole_queue_is_counted_without_reading_rows(sqlite_only):
+    plan = _plan(queries.queue_count_statement(QueueFilters(viewer_id=3)))
+    assert all(step.startswith(("SCAN CONSTANT ROW", "SCALAR SUBQUERY"))
+               or " USING COVERING INDEX " in step for step in plan), plan
 
 
 @pytest.mark.parametrize("filters", [{"overdue": True}, {"q": "Girasol"}],
