@@ -16,7 +16,8 @@ from community.demo import SEED
 
 # In dependency order: the OSCs need the accounts, the events the OSCs, the forums the events'
 # people; the library needs the staff account; advisory asks as the OSCs' admins.
-DEMO_SEEDERS = ("accounts", "profiles", "events", "forums", "library", "advisory")
+# The surveys hear from the events' attendees and the advisory requesters.
+DEMO_SEEDERS = ("accounts", "profiles", "events", "forums", "library", "advisory", "surveys")
 
 
 @click.command("seed-demo")
@@ -38,16 +39,19 @@ def seed_demo() -> None:
               help="Cuántas organizaciones crear (0: ninguna).")
 @click.option("--advisory", "advisory", type=click.IntRange(min=0), default=0,
               show_default=True, help="Cuántas solicitudes de asesoría crear.")
+@click.option("--surveys", "surveys", type=click.IntRange(min=0), default=0,
+              show_default=True,
+              help="Cuántas respuestas crear en una encuesta de satisfacción de 15 preguntas.")
 @click.option("--seed", "seed_value", type=int, default=SEED, show_default=True,
               help="Semilla del generador: la misma semilla da los mismos datos.")
 @click.option("--append", is_flag=True,
               help="Agregar aunque ya haya organizaciones o solicitudes de escala.")
 @click.option("--batch-size", type=click.IntRange(min=100), default=2000, show_default=True,
               help="Filas por inserción.")
-def seed_scale(orgs: int, advisory: int, seed_value: int, append: bool,
+def seed_scale(orgs: int, advisory: int, surveys: int, seed_value: int, append: bool,
                batch_size: int) -> None:
-    """Fill the registry with many fictional OSCs, and the advisory queue with many
-    requests, for benchmarks (bulk inserts)."""
+    """Fill the registry with many fictional OSCs, the advisory queue with many requests,
+    and a satisfaction survey with many answers, for benchmarks (bulk inserts)."""
     from community.core import pagecache
     from community.demo import fake
     from community.extensions import db
@@ -61,6 +65,8 @@ def seed_scale(orgs: int, advisory: int, seed_value: int, append: bool,
             pagecache.bump("registry")
         if advisory:
             _scale_advisory(advisory, seed_value, append, batch_size, places)
+        if surveys:
+            _scale_surveys(surveys, seed_value, append, batch_size, places)
         db.session.commit()
     if orgs and "search" in current_app.cli.commands:
         click.echo("Reconstruye el índice de búsqueda: flask search reindex")
@@ -133,3 +139,49 @@ def _scale_advisory(count: int, seed_value: int, append: bool, batch_size: int,
             bar.update(size)
     click.echo(f"{count} solicitudes de asesoría de escala creadas en "
                f"{time.perf_counter() - started:.1f} s ({existing + count} en total).")
+
+
+def _scale_surveys(count: int, seed_value: int, append: bool, batch_size: int,
+                   places) -> None:
+    """``count`` responses (with their answers, invitations and tallies) to one survey of 15
+    questions, over two years, across scale events and municipalities."""
+    import random
+
+    from sqlalchemy import select
+
+    from community.accounts.models import User
+    from community.core.timeutil import utcnow
+    from community.demo import scale
+    from community.events.models import Event
+    from community.extensions import db
+
+    started = time.perf_counter()
+    survey = scale.survey_scale_survey()
+    if survey is not None and not append:
+        raise click.ClickException(
+            f"Ya existe la encuesta de escala (id {survey.id}). Usa --append para agregar "
+            "más respuestas, o empieza con una base de datos vacía.")
+    staff = db.session.scalar(select(User).where(User.role.in_(("staff", "admin")),
+                                                 User.active.is_(True)).order_by(User.id))
+    if staff is None:
+        raise click.ClickException("No hay personal que cree la encuesta: corre primero "
+                                   "`flask seed-demo` o crea una cuenta de personal.")
+    rng = random.Random(f"{seed_value}:encuestas:{count}:{survey.id if survey else 0}")
+    now = utcnow()
+    if survey is None:
+        survey = scale.make_survey_scale_survey(staff, now)
+        events = scale.insert_survey_scale_events(rng, places, now)
+    else:
+        events = [(row.id, row.kind, row.municipality_code, row.starts_at.date())
+                  for row in db.session.scalars(select(Event).where(
+                      Event.slug.like(f"{scale.SURVEY_SCALE_SLUG}-%")))]
+    builder = scale.SurveyScaleBuilder(rng, survey, events, 0)
+    with click.progressbar(length=count, label="Respuestas de encuesta") as bar:
+        done = 0
+        while done < count:
+            size = min(batch_size, count - done)
+            scale.insert_survey_batch(survey.id, builder.batch(size, now))
+            done += size
+            bar.update(size)
+    click.echo(f"{count} respuestas de escala a la encuesta {survey.id} creadas en "
+               f"{time.perf_counter() - started:.1f} s.")

@@ -17,7 +17,7 @@ in use, rebuild it afterwards (``flask search reindex``).
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -390,3 +390,213 @@ def insert_advisory_batch(built) -> None:
         db.session.execute(insert(AdvisorySession.__table__), sessions)
     if outcomes:
         db.session.execute(insert(AdvisoryOutcome.__table__), outcomes)
+
+
+# --- satisfaction surveys -------------------------------------------------------------------
+
+SURVEY_SCALE_TITLE = "Encuesta de escala: satisfacción con los eventos"
+SURVEY_SCALE_EVENTS = 80
+SURVEY_SCALE_SLUG = "escala-encuesta-evento"
+SURVEY_DAYS = 730
+SURVEY_ANSWER_RATE = 0.65
+#: 15 questions: every kind of the builder, the way the program asks after an event.
+SURVEY_SCALE_QUESTIONS = (
+    {"kind": "likert_satisfaction", "required": True,
+     "text": "En general, ¿qué tan satisfecho o satisfecha quedaste con el evento?"},
+    {"kind": "likert_agreement", "required": True,
+     "text": "Los contenidos me serán útiles en el trabajo de mi organización."},
+    {"kind": "likert_agreement", "required": True,
+     "text": "El evento cumplió con lo que se anunció en la invitación."},
+    {"kind": "likert_agreement", "required": True,
+     "text": "La persona que impartió el evento dominaba el tema."},
+    {"kind": "likert_agreement", "required": True,
+     "text": "Explicó con claridad y resolvió las dudas del grupo."},
+    {"kind": "rating", "required": True, "text": "¿Cómo calificas la organización del evento?"},
+    {"kind": "rating", "required": True, "text": "¿Cómo calificas la sede o la plataforma?"},
+    {"kind": "single", "required": True, "text": "La duración del evento fue…",
+     "options": ("Demasiado corta", "Adecuada", "Demasiado larga")},
+    {"kind": "single", "required": False, "allow_other": True,
+     "text": "¿Cómo te enteraste del evento?",
+     "options": ("Correo de la Dirección", "Esta plataforma", "Redes sociales",
+                 "Otra organización")},
+    {"kind": "nps", "required": True,
+     "text": "Del 0 al 10, ¿qué tan probable es que recomiendes este tipo de eventos?"},
+    {"kind": "multiple", "required": False, "allow_other": True,
+     "text": "¿Sobre qué temas te gustaría otro taller?",
+     "options": ("Procuración de fondos", "Obligaciones fiscales",
+                 "CLUNI y Registro Social Estatal", "Comunicación y redes sociales",
+                 "Proyectos y rendición de cuentas")},
+    {"kind": "number", "required": False, "number_min": 1, "number_max": 50,
+     "text": "¿Cuántas personas de tu organización asistieron?"},
+    {"kind": "short_text", "required": False, "text": "¿Qué horario te acomoda más?"},
+    {"kind": "long_text", "required": False, "text": "¿Qué fue lo más útil?"},
+    {"kind": "long_text", "required": False, "text": "¿Qué podríamos mejorar?"},
+)
+
+
+def survey_scale_survey():
+    """The scale survey (recognised by its title and its creator's absence of a preset)."""
+    from community.surveys.models import Survey
+
+    return db.session.scalar(select(Survey).where(Survey.title == SURVEY_SCALE_TITLE,
+                                                  Survey.preset.is_(None)).limit(1))
+
+
+def make_survey_scale_survey(staff, now) -> tuple:
+    """The survey of 15 questions through the builder's services, opened and frozen at the
+    first day of answers, and the scale events its answers come from (bulk rows:
+    concluded, over two years, every kind, spread over the municipalities)."""
+    from community.surveys import services
+
+    survey = services.create_survey(staff, {
+        "title": SURVEY_SCALE_TITLE, "audience": "event", "anonymous": "1",
+        "intro": "Encuesta de prueba de carga: respuestas ficticias."})
+    section = services.add_section(staff, survey, {"title": "El evento"})
+    for item in SURVEY_SCALE_QUESTIONS:
+        services.add_question(staff, survey, {
+            **item, "section_id": section.id,
+            "options": list(item["options"]) if "options" in item else None})
+    services.open_survey(staff, survey)
+    first = to_local(now).date() - timedelta(days=SURVEY_DAYS)
+    survey.frozen_at = datetime.combine(first, datetime.min.time())
+    db.session.flush()
+    return survey
+
+
+def insert_survey_scale_events(rng: random.Random, places: list, now) -> list[tuple]:
+    """``SURVEY_SCALE_EVENTS`` concluded events, oldest first: (id, kind, municipality, day)."""
+    from community.events.fields import KINDS
+    from community.events.models import Event
+
+    kinds = list(KINDS)
+    weights = fake.municipality_weights(places, 0.55)
+    today = to_local(now).date()
+    rows = []
+    for number in range(SURVEY_SCALE_EVENTS):
+        day = today - timedelta(days=SURVEY_DAYS - 20 - number * (SURVEY_DAYS - 40)
+                                // SURVEY_SCALE_EVENTS)
+        kind = rng.choices(kinds, (40, 18, 12, 12, 8, 4, 5, 1))[0]
+        online = rng.random() < 0.15
+        place = None if online else rng.choices(places, weights)[0]
+        starts = datetime.combine(day, datetime.min.time()) + timedelta(hours=16)
+        rows.append({"slug": f"{SURVEY_SCALE_SLUG}-{number + 1}",
+                     "title": f"{KINDS[kind]} de escala {number + 1}", "kind": kind,
+                     "starts_at": starts, "ends_at": starts + timedelta(hours=4),
+                     "modality": "en_linea" if online else "presencial",
+                     "municipality_code": place.code if place else None,
+                     "status": "concluded", "created_at": starts - timedelta(days=30),
+                     "updated_at": starts, "published_at": starts - timedelta(days=30)})
+    table = Event.__table__
+    ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                             rows).scalars().all()
+    return [(event_id, row["kind"], row["municipality_code"], row["starts_at"].date())
+            for event_id, row in zip(ids, rows, strict=True)]
+
+
+class SurveyScaleBuilder:
+    """Responses with their answers, invitations and tally increments, as rows.
+
+    The answers are drawn by the demo's ``answers_for`` (the same moods and comments) and
+    turned into rows the way ``services.submit`` does, so the tallies built here are the
+    sums of the answers."""
+
+    def __init__(self, rng: random.Random, survey, events: list[tuple], start: int):
+        from community.demo import surveys as demo
+
+        self.rng, self.survey, self.events, self.number = rng, survey, events, start
+        self.demo = demo
+        self.questions = list(survey.questions)
+
+    def batch(self, size: int, now) -> tuple[list, list, list, dict]:
+        from community.surveys.models import random_id
+
+        today = to_local(now).date()
+        responses, answers, invitations, tallies = [], [], [], {}
+        made = 0
+        while made < size:
+            event_id, kind, municipality, day = self.rng.choice(self.events)
+            self.number += 1
+            context = {"context_event_id": event_id, "context_kind": kind,
+                       "context_municipality": municipality}
+            invited_on = day + timedelta(days=1)
+            invitation = {"id": random_id(), "survey_id": self.survey.id,
+                          "email": f"persona{self.number}@{SCALE_DOMAIN}",
+                          "token": random_id(), "invited_on": invited_on, **context}
+            invitations.append(invitation)
+            if self.rng.random() >= SURVEY_ANSWER_RATE:
+                continue
+            answered_on = min(today, invited_on + timedelta(days=int(self.rng.expovariate(0.3))))
+            invitation["answered_on"] = answered_on
+            response_id = random_id()
+            responses.append({"id": response_id, "survey_id": self.survey.id,
+                              "answered_on": answered_on, "event_id": event_id,
+                              "event_kind": kind, "municipality_code": municipality})
+            offset = min(1, today.year - answered_on.year)
+            mood = self.rng.choices(self.demo.MOODS, self.demo.MOOD_WEIGHTS[offset])[0]
+            form = self.demo.answers_for(self.rng, self.survey, "event", mood)
+            key = (answered_on, event_id, kind, municipality or "")
+            for row in self._rows(response_id, form):
+                answers.append(row)
+                value = row["option_code"] or ("" if row["number"] is None
+                                               else str(row["number"]))
+                tally = (row["question_id"], value, *key)
+                tallies[tally] = tallies.get(tally, 0) + 1
+            made += 1
+        return responses, answers, invitations, tallies
+
+    def _rows(self, response_id: str, form: dict) -> list[dict]:
+        from community.surveys.models import OTHER_CODE, TEXT_KINDS
+
+        rows = []
+        for question in self.questions:
+            value = form.get(question.field_name)
+            if value is None:
+                continue
+            base = {"response_id": response_id, "question_id": question.id,
+                    "option_code": "", "number": None, "text": None}
+            if isinstance(value, list):
+                other = form.get(f"{question.field_name}_other")
+                rows += [{**base, "option_code": code,
+                          "text": other if code == OTHER_CODE else None} for code in value]
+            elif question.kind in TEXT_KINDS:
+                rows.append({**base, "text": value})
+            else:
+                rows.append({**base, "number": int(value)})
+        return rows
+
+
+def insert_survey_batch(survey_id: int, built: tuple) -> None:
+    """The rows of one batch, and the tallies added (``count = count + excluded.count``)."""
+    from community.surveys.models import (
+        SurveyAnswer,
+        SurveyInvitation,
+        SurveyResponse,
+        SurveyTally,
+    )
+
+    responses, answers, invitations, tallies = built
+    invitation_rows = [{"user_id": None, "anon_key": None, "reminded_on": None,
+                        "answered_on": None, **row} for row in invitations]
+    db.session.execute(insert(SurveyInvitation.__table__), invitation_rows)
+    if responses:
+        db.session.execute(insert(SurveyResponse.__table__), [
+            {"user_id": None, "submitted_at": None, **row} for row in responses])
+        db.session.execute(insert(SurveyAnswer.__table__), answers)
+    if not tallies:
+        return
+    table = SurveyTally.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    rows = [{"survey_id": survey_id, "question_id": question_id, "value": value, "day": day,
+             "event_id": event_id, "event_kind": kind, "municipality_code": municipality,
+             "count": count}
+            for (question_id, value, day, event_id, kind, municipality), count
+            in tallies.items()]
+    statement = upsert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={"count": table.c.count + statement.excluded.count})
+    for start in range(0, len(rows), 5000):
+        db.session.execute(statement, rows[start:start + 5000])

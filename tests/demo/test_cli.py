@@ -11,25 +11,29 @@ from community.demo.cli import DEMO_SEEDERS
 from community.events.models import Event, Registration
 from community.forums.models import Post
 from community.profiles.models import Organization
+from community.surveys.models import SurveyResponse
 from tests.conftest import sign_in
 
-MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest)
+MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest, SurveyResponse)
 
 
 def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox,
                                                            monkeypatch):
     monkeypatch.setattr("community.demo.advisory.TOTAL", 40)  # the full 300 are tested apart
+    monkeypatch.setattr("community.demo.surveys.LIMIT", 10)  # the full demo is tested apart
     counts = []
     for _ in range(2):
         result = runner.invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
             f"Datos de demostración: {name} listo."
-            for name in ("accounts", "profiles", "events", "forums", "library", "advisory")]
+            for name in ("accounts", "profiles", "events", "forums", "library", "advisory",
+                         "surveys")]
         counts.append([db.session.scalar(select(func.count()).select_from(model))
                        for model in MODELS])
     assert counts[0] == counts[1] and all(counts[0])
-    assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory")
+    assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory",
+                            "surveys")
     assert not is_quiet()  # quiet ends with the command
 
     # Validations, registrations, replies, mentions: nothing was queued for anyone.
