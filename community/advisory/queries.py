@@ -182,9 +182,9 @@ def queue_count_statement(filters: QueueFilters):
 
 
 class QueuePage(Pagination):
-    """One page of the queue in two queries: the rows of the page's ids (which SQL finds in
-    the filter's index, skipping earlier pages there rather than in whole rows) with what the
-    list shows, and the count, left out when a short first page already tells it."""
+    """One page of the queue in two queries, whatever the number of rows: the rows of the
+    page's ids (which SQL finds in the filter's index, skipping earlier pages there rather
+    than in whole rows) with what the list shows, and the count (``queue_count_statement``)."""
 
     def _query_items(self) -> list:
         filters = self._query_args["filters"]
@@ -195,14 +195,12 @@ class QueuePage(Pagination):
         return list(db.session.scalars(rows).unique())
 
     def _query_count(self) -> int:
-        if self.page == 1 and len(self.items) < self.per_page:
-            return len(self.items)
         return db.session.scalar(queue_count_statement(self._query_args["filters"])) or 0
 
 
 def queue(filters: QueueFilters, page: int = 1, per_page: int = 50) -> QueuePage:
-    """One page of the staff queue (a Flask-SQLAlchemy Pagination): two queries at most,
-    see ``QueuePage``."""
+    """One page of the staff queue (a Flask-SQLAlchemy Pagination): two queries, see
+    ``QueuePage``."""
     return QueuePage(page=page, per_page=per_page, max_per_page=None, error_out=False,
                      filters=filters)
 

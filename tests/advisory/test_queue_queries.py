@@ -10,7 +10,6 @@ from community.advisory import queries, services
 from community.advisory.models import OPEN_STATES
 from community.advisory.queries import QueueFilters
 from community.extensions import db as _db
-from tests.advisory.conftest import count_queries
 from tests.conftest import client_as
 
 QUEUE = "/personal/asesorias"
@@ -103,14 +102,6 @@ def test_later_pages_and_their_count(db, make_request, clock):
     assert {page.total for page in pages} == {5}
     assert queries.queue(QueueFilters(state="recibida"), 2, 2).total == 5
     assert (pages[0].pages, pages[2].has_next, pages[1].has_prev) == (3, False, True)
-
-
-def test_a_short_first_page_is_its_own_count(db, make_request):
-    only = make_request()
-    with count_queries() as statements:
-        page = queries.queue(QueueFilters(), 1, 50)
-    assert (_folios(page), page.total) == ([only.folio], 1)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
 
 
 def test_same_moment_requests_are_ordered_by_id_on_every_page(db, make_request, clock):
