@@ -175,7 +175,13 @@ def _scale_surveys(count: int, seed_value: int, append: bool, batch_size: int,
         events = [(row.id, row.kind, row.municipality_code, row.starts_at.date())
                   for row in db.session.scalars(select(Event).where(
                       Event.slug.like(f"{scale.SURVEY_SCALE_SLUG}-%")))]
-    builder = scale.SurveyScaleBuilder(rng, survey, events, 0)
+    from sqlalchemy import func
+
+    from community.surveys.models import SurveyInvitation
+
+    invited = db.session.scalar(select(func.count()).select_from(SurveyInvitation).where(
+        SurveyInvitation.survey_id == survey.id))  # --append numbers the people on
+    builder = scale.SurveyScaleBuilder(rng, survey, events, invited)
     with click.progressbar(length=count, label="Respuestas de encuesta") as bar:
         done = 0
         while done < count:

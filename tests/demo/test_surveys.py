@@ -205,3 +205,30 @@ def test_limit_keeps_the_demo_small(app, world, monkeypatch):
                                        .group_by(SurveyInvitation.survey_id)).all())
     assert invited[made[0].id] <= 10 and invited[made[1].id] <= 10
     assert invited[made[2].id] == 10  # the public survey's participations
+
+
+def test_seed_scale_surveys_tallies_are_the_sums_of_the_answers(app, db, runner):
+    accounts_demo.seed()
+    db.session.commit()
+    result = runner.invoke(args=["seed-scale", "--orgs", "0", "--surveys", "300",
+                                 "--batch-size", "100"])
+    assert result.exit_code == 0, result.output
+    survey = _by_title("Encuesta de escala: satisfacción con los eventos")
+    assert len(survey.questions) == 15 and survey.frozen_at is not None
+    assert {q.kind for q in survey.questions} >= set(services.QUESTION_KINDS)
+    responses = _db.session.scalars(select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id)).all()
+    assert len(responses) == 300 and all(r.user_id is None for r in responses)
+    assert {r.answered_on.year for r in responses} >= {services.today().year - 1,
+                                                       services.today().year}
+    assert len({r.municipality_code for r in responses}) >= 10
+    _check_tallies()
+    answered = _db.session.scalar(select(func.count()).select_from(SurveyInvitation).where(
+        SurveyInvitation.survey_id == survey.id, SurveyInvitation.answered_on.is_not(None)))
+    assert answered == 300
+    again = runner.invoke(args=["seed-scale", "--orgs", "0", "--surveys", "10"])
+    assert again.exit_code != 0 and "--append" in again.output
+    more = runner.invoke(args=["seed-scale", "--orgs", "0", "--surveys", "50", "--append"])
+    assert more.exit_code == 0, more.output
+    _check_tallies()
+    assert results.results(survey, results.Filters()).answered == 350
