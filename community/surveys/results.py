@@ -19,7 +19,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, union_all
 
 from community.advisory.labels import TOPICS
 from community.core.catalog import municipality_choices
@@ -132,9 +132,12 @@ INVITATION_COLUMNS = {"event": SurveyInvitation.context_event_id,
 def filter_choices(survey: Survey) -> dict:
     """What the filter form offers: the events, kinds and municipalities that appear in this
     survey's tallies (two statements), with their names."""
-    rows = db.session.execute(
-        select(SurveyTally.event_id, SurveyTally.event_kind, SurveyTally.municipality_code)
-        .where(SurveyTally.survey_id == survey.id).distinct()).all()
+    stmt = (select(SurveyTally.event_id, SurveyTally.event_kind, SurveyTally.municipality_code)
+            .where(SurveyTally.survey_id == survey.id).distinct())
+    counted = counting_question(survey.questions)
+    if counted is not None:  # every response has a tally of it: the same contexts, 1/15 rows
+        stmt = stmt.where(SurveyTally.question_id == counted.id)
+    rows = db.session.execute(stmt).all()
     event_ids = sorted({row[0] for row in rows if row[0]})
     titles = dict(db.session.execute(
         select(Event.id, Event.title).where(Event.id.in_(event_ids))).all()) if event_ids else {}
@@ -370,17 +373,38 @@ def questions_of(survey: Survey) -> list[tuple[SurveyQuestion, list[SurveyOption
     return [(question, options[question.id]) for question in questions]
 
 
-def totals(survey: Survey, filters: Filters) -> tuple[int, int]:
+def counting_question(questions) -> SurveyQuestion | None:
+    """A question every response answered: required, shown whatever the other answers, and
+    one tally row per answer (not a multiple choice). Its tallies count the responses (same
+    day and context as the response) in a fraction of the rows; None when there is none."""
+    for item in questions:
+        question = item[0] if isinstance(item, tuple) else item
+        if question.required and not question.condition_question_id \
+                and question.kind != "multiple":
+            return question
+    return None
+
+
+def totals(survey: Survey, filters: Filters, counted: SurveyQuestion | None = None
+           ) -> tuple[int, int]:
     """(invited, answered) in one statement; the date range applies to the day of the
-    invitation and to the day of the answer."""
+    invitation and to the day of the answer. With ``counted`` (``counting_question``) the
+    answers are the SUM of its tallies, the same number read from far fewer rows than the
+    responses (which have no index on their context)."""
     invited = (select(func.count()).select_from(SurveyInvitation)
                .where(SurveyInvitation.survey_id == survey.id,
                       *_where(INVITATION_COLUMNS, filters)))
     if survey.audience == "public":
         invited = invited.where(literal(False))
-    answered = (select(func.count()).select_from(SurveyResponse)
-                .where(SurveyResponse.survey_id == survey.id,
-                       *_where(RESPONSE_COLUMNS, filters)))
+    if counted is not None:
+        answered = (select(func.coalesce(func.sum(SurveyTally.count), 0))
+                    .where(SurveyTally.survey_id == survey.id,
+                           SurveyTally.question_id == counted.id,
+                           *_where(TALLY_COLUMNS, filters)))
+    else:
+        answered = (select(func.count()).select_from(SurveyResponse)
+                    .where(SurveyResponse.survey_id == survey.id,
+                           *_where(RESPONSE_COLUMNS, filters)))
     row = db.session.execute(select(invited.scalar_subquery(),
                                     answered.scalar_subquery())).one()
     return int(row[0] or 0), int(row[1] or 0)
@@ -425,20 +449,26 @@ def _text_question_ids(questions) -> list[int]:
 def text_previews(question_ids: list[int], filters: Filters,
                   limit: int = TEXT_PREVIEW) -> dict[int, list[str]]:
     """The first ``limit`` text answers of each question, ordered by response id (random, so
-    neither the oldest nor the newest): one statement with ROW_NUMBER() per question."""
+    neither the oldest nor the newest): one statement, a UNION ALL of one ``LIMIT`` per
+    question. Each part walks the question's index in response id order and stops at
+    ``limit`` rows, instead of numbering every text answer of the survey."""
     if not question_ids:
         return {}
-    number = func.row_number().over(partition_by=SurveyAnswer.question_id,
-                                     order_by=SurveyAnswer.response_id).label("n")
-    inner = (select(SurveyAnswer.question_id, SurveyAnswer.text, number)
-             .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-             .where(SurveyAnswer.question_id.in_(question_ids),
-                    SurveyAnswer.text.is_not(None), SurveyAnswer.text != "",
-                    *_response_conditions(filters))
-             .subquery())
+    parts = []
+    for question_id in question_ids:
+        part = (select(SurveyAnswer.question_id, SurveyAnswer.response_id, SurveyAnswer.text)
+                .where(SurveyAnswer.question_id == question_id,
+                       SurveyAnswer.text.is_not(None), SurveyAnswer.text != "")
+                .order_by(SurveyAnswer.response_id).limit(limit))
+        conditions = _response_conditions(filters)
+        if conditions:
+            part = part.join(SurveyResponse,
+                             SurveyResponse.id == SurveyAnswer.response_id).where(*conditions)
+        parts.append(select(part.subquery()))
+    both = union_all(*parts).subquery()
     texts: dict[int, list[str]] = {}
-    for question_id, text, _n in db.session.execute(
-            select(inner).where(inner.c.n <= limit).order_by(inner.c.question_id, inner.c.n)):
+    for question_id, _response_id, text in db.session.execute(
+            select(both).order_by(both.c.question_id, both.c.response_id)):
         texts.setdefault(question_id, []).append(text)
     return texts
 
@@ -448,7 +478,7 @@ def results(survey: Survey, filters: Filters, *, with_texts: bool = True,
     """Every question's figures under ``filters``; an empty list of questions when fewer
     than ``MIN_GROUP`` answers match (the page then says "menos de 5 respuestas")."""
     questions = questions if questions is not None else questions_of(survey)
-    invited, answered = totals(survey, filters)
+    invited, answered = totals(survey, filters, counting_question(questions))
     outcome = Results(survey, filters, invited, answered, [])
     if outcome.hidden:
         return outcome
