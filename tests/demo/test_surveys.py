@@ -232,3 +232,11 @@ def test_seed_scale_surveys_tallies_are_the_sums_of_the_answers(app, db, runner)
     assert more.exit_code == 0, more.output
     _check_tallies()
     assert results.results(survey, results.Filters()).answered == 350
+
+
+def test_surveys_seed_after_the_events_and_the_asesorias():
+    from community.demo.cli import DEMO_SEEDERS
+
+    assert DEMO_SEEDERS[-1] == "surveys"
+    assert DEMO_SEEDERS.index("surveys") > max(DEMO_SEEDERS.index("events"),
+                                               DEMO_SEEDERS.index("advisory"))
