@@ -17,6 +17,11 @@ both ways, internal notes, a session's topics and next steps, an outcome's note 
 cancellation reason, seen on the status page (through the signed link and signed in), the
 requester's list, the staff queue and case page, and profiles' registration form pre-filled
 from the status page's invitation; the internal notes never reach the requester's pages.
+Surveys too: a survey's title, introduction, section title and description, question texts and
+help, options (with "otro") and the answers people type, on the answering page (also sent back
+with an error, and its thanks), the published results, the invited person's list and notices,
+staff's list, builder, question pages, preview, results, comparison and text answers; the CSV
+and XLSX exports leave only as attachments.
 
 On every page: no dialog opened, ``window.__xss`` is undefined, no element carries an event
 handler attribute, no link or source uses ``javascript:``, ``vbscript:`` or a ``data:``
@@ -48,6 +53,8 @@ from community.library import extraction
 from community.library import services as library
 from community.profiles import documents
 from community.search import index
+from community.surveys import audiences as survey_audiences
+from community.surveys import services as surveys
 from tests.conftest import PASSWORD
 from tests.e2e.test_forum_journey import wait_for_room
 from tests.e2e.test_registry_journey import sign_in
@@ -457,3 +464,113 @@ def test_advisory_corpus_never_runs_nor_shows_internal_notes(page, phone, adviso
     page.goto(f"/personal/asesorias/{folios['open']}")
     expect(page.locator("#historial")).to_contain_text(NOTE_MARK)
     expect(page.get_by_role("main")).to_contain_text("<img src=x onerror=")
+
+
+SURVEY_TITLE = 'Encuesta <img src=x onerror="window.__xss=\'survey\';alert(1)"> del taller'
+SURVEY_OPTION = '<svg onload="window.__xss=\'option\'">Sí</svg>'
+SURVEY_TYPED = '"><script>window.__xss="typed"</script><img src=x onerror=alert(1)>'
+
+
+def _survey_structure(staff, survey):
+    """A section, a choice question whose text, help and options are the corpus (with
+    "otro"), a question shown only after one of those options, a scale and two texts."""
+    section = surveys.add_section(staff, survey, {"title": PAYLOADS[1],
+                                                  "description": PAYLOADS[6]})
+    choice = surveys.add_question(staff, survey, {
+        "kind": "multiple", "text": PAYLOADS[0], "help": PAYLOADS[2], "required": True,
+        "allow_other": True, "section_id": str(section.id),
+        "options": [SURVEY_OPTION, PAYLOADS[5][:200], PAYLOADS[3]]})
+    conditional = surveys.add_question(staff, survey, {
+        "kind": "likert_agreement", "text": PAYLOADS[7], "required": False,
+        "condition_question_id": str(choice.id), "condition_option": "o1"})
+    scale = surveys.add_question(staff, survey, {"kind": "rating", "text": PAYLOADS[9],
+                                                 "required": True})
+    short = surveys.add_question(staff, survey, {"kind": "short_text", "text": PAYLOADS[4],
+                                                 "help": PAYLOADS[8][:200]})
+    long = surveys.add_question(staff, survey, {"kind": "long_text", "text": PAYLOADS[12]})
+    return {"choice": choice, "conditional": conditional, "scale": scale, "short": short,
+            "long": long}
+
+
+def _survey_answers(questions, n: int) -> dict:
+    return {questions["choice"].field_name: ["o1", "__other"],
+            questions["choice"].field_name + "_other": PAYLOADS[6],
+            questions["conditional"].field_name: "4", questions["scale"].field_name: "5",
+            questions["short"].field_name: f"{n} {SURVEY_TYPED}",
+            questions["long"].field_name: CORPUS}
+
+
+@pytest.fixture
+def survey_stored(make_user):
+    """A public survey with the corpus in every text staff write, published results and five
+    anonymous answers carrying it (the fewest that show); a signed-in citizen invited to it;
+    and a draft copy, whose question pages staff may still open."""
+    staff = make_user(email="encuestas.xss@edomex.mx", role="staff", name=NAME)
+    citizen = make_user(email="encuestada.xss@ejemplo.mx", name=NAME)
+    survey = surveys.create_survey(staff, {
+        "title": SURVEY_TITLE, "intro": CORPUS, "anonymous": True, "audience": "public",
+        "reminder_days": "7", "results_public": True})
+    questions = _survey_structure(staff, survey)
+    surveys.open_survey(staff, survey)
+    survey_audiences.invite_users(survey, [citizen.id])
+    for n in range(5):
+        surveys.submit(None, survey, _survey_answers(questions, n), anon_key=f"{n:064x}")
+    copy = surveys.duplicate(staff, survey)
+    db.session.commit()
+    values = {"staff": staff.email, "citizen": citizen.email, "slug": survey.slug,
+              "id": survey.id, "copy": copy.id, "copy_question": copy.questions[0].id,
+              "short": questions["short"].id, "choice": questions["choice"].field_name}
+    db.session.rollback()
+    return values
+
+
+def _answer_with_the_corpus(watch, phone, slug: str) -> None:
+    """What an anonymous visitor types comes back as text: on the form sent back with a
+    missing answer (422), then on the thanks page."""
+    phone.goto(f"/encuestas/{slug}")
+    watch.assert_inert(phone, "survey answering page")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(SURVEY_TITLE)
+    phone.get_by_role("textbox").first.fill(SURVEY_TYPED)
+    phone.locator("textarea").fill(CORPUS)
+    phone.get_by_role("button", name="Enviar mis respuestas").click()
+    expect(phone.get_by_role("alert")).to_be_visible()
+    watch.assert_inert(phone, "survey answers sent back with an error")
+    expect(phone.locator("textarea")).to_have_value(CORPUS)
+    phone.get_by_label("Otro", exact=True).check()
+    phone.get_by_label("5 de 5", exact=True).check()
+    phone.get_by_role("button", name="Enviar mis respuestas").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Gracias")
+    watch.assert_inert(phone, "survey thanks page")
+
+
+def test_survey_corpus_never_runs_on_any_page_nor_export(page, phone, survey_stored):
+    watch = Watch(page, phone)
+    stored = survey_stored
+    slug, survey_id = stored["slug"], stored["id"]
+    _visit(watch, phone, [f"/encuestas/{slug}/resultados"], "anonymous")
+    expect(phone.get_by_role("main")).to_contain_text("window.__xss='option'")
+    _answer_with_the_corpus(watch, phone, slug)
+
+    sign_in(page, stored["citizen"])
+    _visit(watch, page, ["/encuestas", "/cuenta/avisos", f"/encuestas/{slug}"], "invited")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SURVEY_TITLE)
+
+    page.context.clear_cookies()
+    sign_in(page, stored["staff"])
+    builder = f"/personal/encuestas/{survey_id}"
+    copy = f"/personal/encuestas/{stored['copy']}"
+    _visit(watch, page, [
+        "/personal/encuestas", builder, f"{builder}/vista-previa", f"{builder}/resultados",
+        f"{builder}/resultados/comparar", f"{builder}/resultados/textos/{stored['short']}",
+        copy, f"{copy}/preguntas/{stored['copy_question']}", f"{copy}/preguntas/nueva",
+        f"{copy}/vista-previa"], "staff")
+    page.goto(f"{builder}/resultados/textos/{stored['short']}")
+    expect(page.get_by_role("main")).to_contain_text(SURVEY_TYPED)
+    for extension, mimetype in (("csv", "text/csv"), ("xlsx", "spreadsheetml")):
+        response = page.request.get(f"{builder}/resultados.{extension}")
+        assert response.status == 200, extension
+        assert mimetype in response.headers["content-type"], response.headers
+        assert response.headers["content-disposition"].startswith("attachment"), extension
+        assert response.headers.get("x-content-type-options") == "nosniff", extension
+    assert SURVEY_TYPED.replace('"', '""') in page.request.get(
+        f"{builder}/resultados.csv").text()
