@@ -506,6 +506,7 @@ class SurveyScaleBuilder:
         self.rng, self.survey, self.events, self.number = rng, survey, events, start
         self.demo = demo
         self.questions = list(survey.questions)
+        self.multiple = {q.id for q in self.questions if q.kind == "multiple"}
 
     def batch(self, size: int, now) -> tuple[list, list, list, dict]:
         from community.surveys.models import random_id
@@ -535,11 +536,15 @@ class SurveyScaleBuilder:
             mood = self.rng.choices(self.demo.MOODS, self.demo.MOOD_WEIGHTS[offset])[0]
             form = self.demo.answers_for(self.rng, self.survey, "event", mood)
             key = (answered_on, event_id, kind, municipality or "")
-            for row in self._rows(response_id, form):
+            answers_of = self._rows(response_id, form)
+            for row in answers_of:
                 answers.append(row)
                 value = row["option_code"] or ("" if row["number"] is None
                                                else str(row["number"]))
                 tally = (row["question_id"], value, *key)
+                tallies[tally] = tallies.get(tally, 0) + 1
+            for question_id in self.multiple & {row["question_id"] for row in answers_of}:
+                tally = (question_id, "", *key)  # a respondent (services.tally_values)
                 tallies[tally] = tallies.get(tally, 0) + 1
             made += 1
         return responses, answers, invitations, tallies

@@ -1091,13 +1091,25 @@ def tally_value(answer: SurveyAnswer) -> str:
     return ""
 
 
+def tally_values(survey: Survey, rows: list[SurveyAnswer]) -> list[tuple[int, str]]:
+    """(question_id, value) of each tally an answer adds one to: one per answer row, and a
+    '' per multiple-choice question answered, so results read that question's respondents
+    from the tallies instead of counting distinct responses over its answers."""
+    multiple = {q.id for q in survey.questions if q.kind == "multiple"}
+    values = [(row.question_id, tally_value(row)) for row in rows]
+    values += [(question_id, "") for question_id in
+               dict.fromkeys(row.question_id for row in rows if row.question_id in multiple)]
+    return values
+
+
 def _count(survey: Survey, response: SurveyResponse, rows: list[SurveyAnswer]) -> None:
-    """``count = count + 1`` for each answer row, in SQL (an upsert on the tally's key)."""
+    """``count = count + 1`` for each of ``tally_values``, in SQL (an upsert on the tally's
+    key)."""
     context = {"survey_id": survey.id, "day": response.answered_on,
                "event_id": response.event_id or 0, "event_kind": response.event_kind or "",
                "municipality_code": response.municipality_code or ""}
-    keys = [{**context, "question_id": row.question_id, "value": tally_value(row)}
-            for row in rows]
+    keys = [{**context, "question_id": question_id, "value": value}
+            for question_id, value in tally_values(survey, rows)]
     if not keys:
         return
     dialect = db.session.get_bind().dialect.name

@@ -1,6 +1,6 @@
 """surveys: surveys, sections, questions, options; invitations (who) apart from responses and
-answers (what, WITHOUT ROWID on SQLite, random ids, dates only); tallies per question, day and
-context
+answers (what, WITHOUT ROWID on SQLite, random ids, dates only); tallies per question, value, day
+and context (WITHOUT ROWID, keyed by value before day)
 
 Revision ID: 0011_surveys
 Revises: 0010_advisory
@@ -75,6 +75,7 @@ def upgrade():
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
         batch_op.create_index('ix_survey_invitation_survey_answered', ['survey_id', 'answered_on'], unique=False)
         batch_op.create_index('ix_survey_invitation_user_answered', ['user_id', 'answered_on'], unique=False)
+        batch_op.create_index('ix_survey_invitation_survey_context', ['survey_id', 'context_kind', 'context_municipality', 'context_event_id', 'invited_on'], unique=False)
 
     op.create_table('survey_response',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -167,7 +168,8 @@ def upgrade():
     sa.Column('count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['question_id'], ['survey_question.id'], name=op.f('fk_survey_tally_question_id_survey_question'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_tally_survey_id_survey'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('survey_id', 'question_id', 'day', 'value', 'event_id', 'event_kind', 'municipality_code', name=op.f('pk_survey_tally'))
+    sa.PrimaryKeyConstraint('survey_id', 'question_id', 'value', 'day', 'event_id', 'event_kind', 'municipality_code', name=op.f('pk_survey_tally')),
+    sqlite_with_rowid=False
     )
     # ### end Alembic commands ###
 
@@ -198,6 +200,7 @@ def downgrade():
     op.drop_table('survey_response')
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_invitation_user_answered')
+        batch_op.drop_index('ix_survey_invitation_survey_context')
         batch_op.drop_index('ix_survey_invitation_survey_answered')
 
     op.drop_table('survey_invitation')

@@ -23,6 +23,7 @@ from community.surveys.models import (
     Survey,
     SurveyAnswer,
     SurveyInvitation,
+    SurveyQuestion,
     SurveyResponse,
     SurveyTally,
 )
@@ -155,12 +156,21 @@ def _check_anonymity() -> None:
 
 
 def _check_tallies() -> None:
-    """The tallies are the sums of the answers (per question)."""
+    """The tallies are the sums of the answers (per question), and a multiple choice's ''
+    tallies count its respondents."""
     answers = dict(_db.session.execute(select(SurveyAnswer.question_id, func.count())
                                        .group_by(SurveyAnswer.question_id)).all())
+    multiple = select(SurveyQuestion.id).where(SurveyQuestion.kind == "multiple")
+    respondent_rows = (SurveyTally.value == "") & SurveyTally.question_id.in_(multiple)
     tallies = dict(_db.session.execute(select(SurveyTally.question_id, func.sum(
-        SurveyTally.count)).group_by(SurveyTally.question_id)).all())
+        SurveyTally.count)).where(~respondent_rows).group_by(SurveyTally.question_id)).all())
     assert answers == tallies
+    respondents = dict(_db.session.execute(
+        select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
+        .where(SurveyAnswer.question_id.in_(multiple)).group_by(SurveyAnswer.question_id)).all())
+    assert respondents and respondents == dict(_db.session.execute(
+        select(SurveyTally.question_id, func.sum(SurveyTally.count)).where(respondent_rows)
+        .group_by(SurveyTally.question_id)).all())
 
 
 def _check_figures(event: Survey) -> None:
