@@ -2,9 +2,10 @@
 
 A results page costs the same few statements whatever the number of answers: the questions
 and options (two), the totals (one), the tallies grouped by question and value (one), the
-first text answers of every open question (one, with a window function) and, only for
-multiple-choice questions when the tallies lack their '' row, the respondents per question
-(one). Python then works on the grouped rows, which are at most a few dozen per question.
+first text answers of every open question (one, a UNION ALL of one LIMIT per question) and,
+only for a multiple-choice question whose tallies lack their '' row (one per respondent), the
+respondents per question (one). A comparison reads both periods' tallies in one GROUP BY.
+Python then works on the grouped rows, which are at most a few dozen per question.
 
 Anonymity: any group with fewer than ``MIN_GROUP`` answers is hidden, the whole result when
 the filtered total is smaller, each question's block when that question has fewer answers,
@@ -16,10 +17,11 @@ staff pages and exports, ``public_results`` the one of the public page.
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy import case, exists, func, literal, or_, select, union_all
 
 from community.advisory.labels import TOPICS
 from community.core.catalog import municipality_choices
@@ -411,7 +413,8 @@ def totals(survey: Survey, filters: Filters, counted: SurveyQuestion | None = No
 
 
 def tally_counts(survey: Survey, filters: Filters) -> dict[int, dict[str, int]]:
-    """``{question_id: {value: count}}``: SUM of the tallies GROUP BY question and value."""
+    """``{question_id: {value: count}}``: SUM of the tallies GROUP BY question and value (the
+    tally's key order: one range scan of the survey, no sort)."""
     conditions = _where(TALLY_COLUMNS, filters)
     rows = db.session.execute(
         select(SurveyTally.question_id, SurveyTally.value, func.sum(SurveyTally.count))
@@ -421,6 +424,36 @@ def tally_counts(survey: Survey, filters: Filters) -> dict[int, dict[str, int]]:
     for question_id, value, total in rows:
         counts.setdefault(question_id, {})[value] = int(total or 0)
     return counts
+
+
+def period_tally_counts(survey: Survey, filters: Filters, periods: "list[Period]"
+                        ) -> list[dict[int, dict[str, int]]]:
+    """``tally_counts`` of each of ``periods`` (which must not overlap) in one pass over the
+    survey's tallies: a CASE on the day gives each row its period, GROUP BY period, question
+    and value. ``filters``' own dates are ignored (each period's replace them)."""
+    undated = replace(filters, date_from=None, date_to=None)
+    period = case(*[(SurveyTally.day.between(p.start, p.end), index)
+                    for index, p in enumerate(periods)])
+    rows = db.session.execute(
+        select(period, SurveyTally.question_id, SurveyTally.value, func.sum(SurveyTally.count))
+        .where(SurveyTally.survey_id == survey.id, *_where(TALLY_COLUMNS, undated),
+               or_(*[SurveyTally.day.between(p.start, p.end) for p in periods]))
+        .group_by(period, SurveyTally.question_id, SurveyTally.value))
+    counts: list[dict[int, dict[str, int]]] = [{} for _ in periods]
+    for index, question_id, value, total in rows:
+        counts[index].setdefault(question_id, {})[value] = int(total or 0)
+    return counts
+
+
+def invited_counts(survey: Survey, filters_list: list[Filters]) -> list[int]:
+    """The invited count under each of ``filters_list`` (one statement)."""
+    if survey.audience == "public":
+        return [0 for _ in filters_list]
+    counts = [select(func.count()).select_from(SurveyInvitation)
+              .where(SurveyInvitation.survey_id == survey.id,
+                     *_where(INVITATION_COLUMNS, filters)).scalar_subquery()
+              for filters in filters_list]
+    return [int(value or 0) for value in db.session.execute(select(*counts)).one()]
 
 
 def _response_conditions(filters: Filters) -> list:
@@ -483,9 +516,22 @@ def results(survey: Survey, filters: Filters, *, with_texts: bool = True,
     outcome = Results(survey, filters, invited, answered, [])
     if outcome.hidden:
         return outcome
-    counts = tally_counts(survey, filters)
-    multiple = [q.id for q, _o in questions
-                if q.kind == "multiple" and not counts.get(q.id, {}).get("")]
+    _fill(outcome, questions, tally_counts(survey, filters))
+    if with_texts:
+        shown = [r.question.id for r in outcome.questions
+                 if r.kind in TEXT_KINDS and not r.hidden]
+        previews = text_previews(shown, filters)
+        for result in outcome.questions:
+            result.texts = previews.get(result.question.id, [])
+    return outcome
+
+
+def _fill(outcome: Results, questions, counts: dict[int, dict[str, int]]) -> None:
+    """Each question's figures from the tallies' ``counts`` (the respondents of a
+    multiple-choice question from its '' tally, or counted when the tallies lack it)."""
+    filters = outcome.filters
+    multiple = [q.id for q, _o in questions  # answered, but tallied without the '' row
+                if q.kind == "multiple" and counts.get(q.id) and not counts[q.id].get("")]
     respondents = multiple_respondents(multiple, filters)
     for question, options in questions:
         question_counts = counts.get(question.id, {})
@@ -494,13 +540,6 @@ def results(survey: Survey, filters: Filters, *, with_texts: bool = True,
         _summarise(result, {k: v for k, v in question_counts.items() if k != ""}
                    if question.kind not in TEXT_KINDS else question_counts, options, base)
         outcome.questions.append(result)
-    if with_texts:
-        shown = [r.question.id for r in outcome.questions
-                 if r.kind in TEXT_KINDS and not r.hidden]
-        previews = text_previews(shown, filters)
-        for result in outcome.questions:
-            result.texts = previews.get(result.question.id, [])
-    return outcome
 
 
 def text_page(survey: Survey, question_id: int, filters: Filters, page: int):
@@ -669,10 +708,7 @@ def compare(survey: Survey, period_a: Period, period_b: Period, filters: Filters
     each period's), with the difference per indicator; each period hides its small groups on
     its own, and a difference needs both."""
     questions = questions_of(survey)
-    first = results(survey, replace(filters, date_from=period_a.start, date_to=period_a.end),
-                    with_texts=False, questions=questions)
-    second = results(survey, replace(filters, date_from=period_b.start, date_to=period_b.end),
-                     with_texts=False, questions=questions)
+    first, second = _period_results(survey, questions, [period_a, period_b], filters)
     visible = {"a": not first.hidden, "b": not second.hidden}
     totals_rows = [Indicator(str(_l("Personas invitadas")), first.invited, second.invited,
                              "count"),
@@ -689,3 +725,30 @@ def compare(survey: Survey, period_a: Period, period_b: Period, filters: Filters
             result_b.answered if result_b and visible["b"] else 0,
             _pair(list(a), a, b) if (a or b) else []))
     return Comparison(period_a, period_b, first, second, totals_rows, rows)
+
+
+def _overlap(periods: list[Period]) -> bool:
+    ordered = sorted(periods, key=lambda p: p.start)
+    return any(later.start <= earlier.end for earlier, later in pairwise(ordered))
+
+
+def _period_results(survey: Survey, questions, periods: list[Period], filters: Filters
+                    ) -> list[Results]:
+    """``results`` without texts for each period: the tallies of all periods in one GROUP BY
+    and the invited counts in one statement, instead of a full pass per period. The answers
+    are the counting question's tallies (as in ``totals``); overlapping periods, or a survey
+    without such a question, take one ``results`` per period."""
+    dated = [replace(filters, date_from=p.start, date_to=p.end) for p in periods]
+    counted = counting_question(questions)
+    if counted is None or _overlap(periods):
+        return [results(survey, each, with_texts=False, questions=questions) for each in dated]
+    counts = period_tally_counts(survey, filters, periods)
+    invited = invited_counts(survey, dated)
+    outcomes = []
+    for each, period_counts, period_invited in zip(dated, counts, invited, strict=True):
+        answered = sum(period_counts.get(counted.id, {}).values())
+        outcome = Results(survey, each, period_invited, answered, [])
+        if not outcome.hidden:
+            _fill(outcome, questions, period_counts)
+        outcomes.append(outcome)
+    return outcomes
