@@ -76,6 +76,20 @@ def seed_accounts() -> str:
     return "{}"
 
 
+def analyze() -> None:
+    """The statistics a running instance has: the app runs ``PRAGMA optimize`` when a
+    connection returns to the pool, first and then hourly (core/database.py), which analyses
+    the tables a connection used, sampled (``analysis_limit=400``). seed-scale's bulk rows
+    arrive after its connection's first return, so its tables are analysed here the same way,
+    as they would be within the hour."""
+    from community.extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(db.text("PRAGMA analysis_limit=400"))
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+
+
 def seed_info() -> str:
     """The scale survey's id, an unanswered invitation's token, the commonest kind of event
     and municipality, and a date range of last year's second half."""
@@ -86,6 +100,7 @@ def seed_info() -> str:
     from community.extensions import db
     from community.surveys.models import SurveyInvitation, SurveyResponse
 
+    analyze()
     survey = scale.survey_scale_survey()
     token = db.session.scalar(select(SurveyInvitation.token).where(
         SurveyInvitation.survey_id == survey.id, SurveyInvitation.answered_on.is_(None))
@@ -155,8 +170,15 @@ def explain() -> str:
         _timed(lines, "results() whole", r.results, survey, filters)
     today = to_local(utcnow()).date()
     period_a, period_b = r.year_to_date(today)
+    lines.append("compare:")
+    _timed(lines, "period_tally_counts (both periods, one GROUP BY)", r.period_tally_counts,
+           survey, r.Filters(), [period_a, period_b])
+    _timed(lines, "period_invited (both periods, one pass)", r.period_invited, survey,
+           r.Filters(), [period_a, period_b])
     _timed(lines, "compare() year to date", r.compare, survey, period_a, period_b,
            r.Filters())
+    _timed(lines, "compare() whole years", r.compare, survey, r.whole_year(today.year),
+           r.whole_year(today.year - 1), r.Filters())
     _timed(lines, "filter_choices", r.filter_choices, survey)
     lines.append("plans:")
     for name, stmt in _statements(r, survey, info):
@@ -175,9 +197,11 @@ def _timed(lines: list[str], name: str, function, *args):
 
 def _statements(r, survey, info: dict):
     """The statements of the results page that read the answers or the tallies."""
-    from sqlalchemy import func, select
+    from datetime import date
 
-    from community.surveys.models import SurveyAnswer, SurveyTally
+    from sqlalchemy import case, func, or_, select
+
+    from community.surveys.models import SurveyAnswer, SurveyInvitation, SurveyTally
 
     multiple = [q.id for q in survey.questions if q.kind == "multiple"]
     texts = [q.id for q in survey.questions if q.kind in r.TEXT_KINDS]
@@ -187,6 +211,17 @@ def _statements(r, survey, info: dict):
                       .where(SurveyTally.survey_id == survey.id,
                              *r._where(r.TALLY_COLUMNS, filters))
                       .group_by(SurveyTally.question_id, SurveyTally.value))
+    period_a, period_b = r.year_to_date(date.today())
+    within = [SurveyTally.day.between(p.start, p.end) for p in (period_a, period_b)]
+    yield "compare's tallies", (
+        select(SurveyTally.question_id, SurveyTally.value,
+               *[func.sum(case((inside, SurveyTally.count), else_=0)) for inside in within])
+        .where(SurveyTally.survey_id == survey.id, or_(*within))
+        .group_by(SurveyTally.question_id, SurveyTally.value))
+    yield "invited by kind", (
+        select(func.count()).select_from(SurveyInvitation)
+        .where(SurveyInvitation.survey_id == survey.id,
+               SurveyInvitation.context_kind == info["kind"]))
     yield "multiple respondents", (
         select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
         .where(SurveyAnswer.question_id.in_(multiple)).group_by(SurveyAnswer.question_id))

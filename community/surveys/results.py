@@ -17,7 +17,6 @@ staff pages and exports, ``public_results`` the one of the public page.
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import pairwise
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -428,32 +427,38 @@ def tally_counts(survey: Survey, filters: Filters) -> dict[int, dict[str, int]]:
 
 def period_tally_counts(survey: Survey, filters: Filters, periods: "list[Period]"
                         ) -> list[dict[int, dict[str, int]]]:
-    """``tally_counts`` of each of ``periods`` (which must not overlap) in one pass over the
-    survey's tallies: a CASE on the day gives each row its period, GROUP BY period, question
-    and value. ``filters``' own dates are ignored (each period's replace them)."""
+    """``tally_counts`` of each of ``periods`` in one pass over the survey's tallies: one SUM
+    per period, of the rows whose day falls in it (so periods may overlap), GROUP BY question
+    and value in the tally key's order (no sort). ``filters``' own dates are ignored (each
+    period's replace them)."""
     undated = replace(filters, date_from=None, date_to=None)
-    period = case(*[(SurveyTally.day.between(p.start, p.end), index)
-                    for index, p in enumerate(periods)])
+    within = [SurveyTally.day.between(p.start, p.end) for p in periods]
+    sums = [func.sum(case((inside, SurveyTally.count), else_=0)) for inside in within]
     rows = db.session.execute(
-        select(period, SurveyTally.question_id, SurveyTally.value, func.sum(SurveyTally.count))
+        select(SurveyTally.question_id, SurveyTally.value, *sums)
         .where(SurveyTally.survey_id == survey.id, *_where(TALLY_COLUMNS, undated),
-               or_(*[SurveyTally.day.between(p.start, p.end) for p in periods]))
-        .group_by(period, SurveyTally.question_id, SurveyTally.value))
+               or_(*within))
+        .group_by(SurveyTally.question_id, SurveyTally.value))
     counts: list[dict[int, dict[str, int]]] = [{} for _ in periods]
-    for index, question_id, value, total in rows:
-        counts[index].setdefault(question_id, {})[value] = int(total or 0)
+    for question_id, value, *totals_of in rows:
+        for index, total in enumerate(totals_of):
+            if total:
+                counts[index].setdefault(question_id, {})[value] = int(total)
     return counts
 
 
-def invited_counts(survey: Survey, filters_list: list[Filters]) -> list[int]:
-    """The invited count under each of ``filters_list`` (one statement)."""
+def period_invited(survey: Survey, filters: Filters, periods: "list[Period]") -> list[int]:
+    """The invited count of each period (by the day of the invitation) in one pass over the
+    survey's invitations, read from the covering context index."""
     if survey.audience == "public":
-        return [0 for _ in filters_list]
-    counts = [select(func.count()).select_from(SurveyInvitation)
-              .where(SurveyInvitation.survey_id == survey.id,
-                     *_where(INVITATION_COLUMNS, filters)).scalar_subquery()
-              for filters in filters_list]
-    return [int(value or 0) for value in db.session.execute(select(*counts)).one()]
+        return [0 for _ in periods]
+    undated = replace(filters, date_from=None, date_to=None)
+    within = [SurveyInvitation.invited_on.between(p.start, p.end) for p in periods]
+    row = db.session.execute(
+        select(*[func.sum(case((inside, 1), else_=0)) for inside in within])
+        .where(SurveyInvitation.survey_id == survey.id,
+               *_where(INVITATION_COLUMNS, undated), or_(*within))).one()
+    return [int(value or 0) for value in row]
 
 
 def _response_conditions(filters: Filters) -> list:
@@ -727,27 +732,22 @@ def compare(survey: Survey, period_a: Period, period_b: Period, filters: Filters
     return Comparison(period_a, period_b, first, second, totals_rows, rows)
 
 
-def _overlap(periods: list[Period]) -> bool:
-    ordered = sorted(periods, key=lambda p: p.start)
-    return any(later.start <= earlier.end for earlier, later in pairwise(ordered))
-
-
 def _period_results(survey: Survey, questions, periods: list[Period], filters: Filters
                     ) -> list[Results]:
     """``results`` without texts for each period: the tallies of all periods in one GROUP BY
-    and the invited counts in one statement, instead of a full pass per period. The answers
-    are the counting question's tallies (as in ``totals``); overlapping periods, or a survey
-    without such a question, take one ``results`` per period."""
+    and the invited counts in one pass, instead of a full pass per period. The answers are
+    the counting question's tallies (as in ``totals``); a survey without such a question
+    takes one ``results`` per period."""
     dated = [replace(filters, date_from=p.start, date_to=p.end) for p in periods]
     counted = counting_question(questions)
-    if counted is None or _overlap(periods):
+    if counted is None:
         return [results(survey, each, with_texts=False, questions=questions) for each in dated]
     counts = period_tally_counts(survey, filters, periods)
-    invited = invited_counts(survey, dated)
+    invited = period_invited(survey, filters, periods)
     outcomes = []
-    for each, period_counts, period_invited in zip(dated, counts, invited, strict=True):
+    for each, period_counts, invited_count in zip(dated, counts, invited, strict=True):
         answered = sum(period_counts.get(counted.id, {}).values())
-        outcome = Results(survey, each, period_invited, answered, [])
+        outcome = Results(survey, each, invited_count, answered, [])
         if not outcome.hidden:
             _fill(outcome, questions, period_counts)
         outcomes.append(outcome)
