@@ -155,6 +155,9 @@ class Config:
     # address and per e-mail typed. Messages on a request, per person or address.
     RATELIMIT_ADVISORY_REQUEST = "5 per hour;20 per day"
     RATELIMIT_ADVISORY_MESSAGE = "10 per minute;60 per hour"
+    # Answers to a public survey from visitors without an account, per address (accounts
+    # and invitation links answer once by constraint, not by rate).
+    RATELIMIT_SURVEY_ANSWER = "20 per hour;100 per day"
     RATELIMIT_HEADERS_ENABLED = True
 
 

@@ -12,6 +12,9 @@ from datetime import datetime
 from flask import render_template
 from flask_login import current_user, login_required
 
+from community.advisory import queries as advisory
+from community.advisory.labels import STATES as ADVISORY_STATES
+from community.advisory.models import AdvisoryRequest
 from community.core import notifications
 from community.core.models import Notification
 from community.core.permissions import has_role, require_signed_in
@@ -24,6 +27,8 @@ from community.forums import queries as forums
 from community.main import bp
 from community.profiles import queries as profiles
 from community.profiles.fields import STATUS_LABELS
+from community.surveys import services as surveys
+from community.surveys.models import Survey, SurveyInvitation
 
 BLOCK_SIZE = 5
 
@@ -37,6 +42,8 @@ class Overview:
     notices_total: int = 0
     topics: list[forums.TopicNews] = field(default_factory=list)
     topics_total: int = 0
+    advisory: list[AdvisoryRequest] = field(default_factory=list)
+    surveys: list[tuple[Survey, SurveyInvitation]] = field(default_factory=list)
     staff: bool = False
 
 
@@ -52,6 +59,8 @@ def overview(actor, now: datetime | None = None) -> Overview:
                     registrations=registrations, registrations_total=registrations_total,
                     notices=notices, notices_total=notices_total,
                     topics=topics, topics_total=topics_total,
+                    advisory=advisory.requests_of_user(actor)[:BLOCK_SIZE],
+                    surveys=surveys.pending_for_user(actor)[:BLOCK_SIZE],
                     staff=has_role(actor, "staff"))
 
 
@@ -60,4 +69,5 @@ def overview(actor, now: datetime | None = None) -> Overview:
 def personal_home():
     return render_template("main/personal_home.html", home=overview(current_user),
                            status_labels=STATUS_LABELS,
-                           registration_statuses=REGISTRATION_STATUSES)
+                           registration_statuses=REGISTRATION_STATUSES,
+                           advisory_states=ADVISORY_STATES)

@@ -218,5 +218,5 @@ def test_route_role_status(app, client, make_user, world, endpoint, role):
         response = client.post(url, data=POST_DATA.get(endpoint, {}))
     assert response.status_code == expected[role], (endpoint, role)
     if role == "anonymous" and expected[role] == LOGIN and endpoint not in {
-            "main.set_language", "accounts.sign_out"}:
+            "main.set_language", "accounts.sign_out", "advisory.sent"}:
         assert "/cuenta/entrar" in response.headers["Location"]

@@ -176,12 +176,14 @@ def _is_member(actor, req: AdvisoryRequest) -> bool:
     return profiles.is_org_member(actor, req.organization)
 
 
-def _speaks_for_requester(actor, req: AdvisoryRequest, token: str | None) -> bool:
+def speaks_for_requester(actor, req: AdvisoryRequest, token: str | None = None) -> bool:
+    """The requester's side: the account that asked, the OSC's members, the link's holder
+    (they may write to staff and withdraw; staff act from their own page)."""
     return _is_own(actor, req) or _is_member(actor, req) or _token_matches(req, token)
 
 
 def can_view(actor, req: AdvisoryRequest, token: str | None = None) -> bool:
-    return is_staff_view(actor) or _speaks_for_requester(actor, req, token)
+    return is_staff_view(actor) or speaks_for_requester(actor, req, token)
 
 
 def get_for_viewer(actor, folio, token: str | None = None) -> AdvisoryRequest:
@@ -581,7 +583,7 @@ def post_message(actor, req: AdvisoryRequest, body, token: str | None = None) ->
     """A message on the request's page: staff to the requester (counts as first contact), or
     the requester to staff (resumes a request that was waiting on them)."""
     staff = is_staff_view(actor)
-    if not staff and not _speaks_for_requester(actor, req, token):
+    if not staff and not speaks_for_requester(actor, req, token):
         raise NotFound()
     if req.is_final:
         raise ValidationError({"body": _l("Esta solicitud ya está cerrada.")})
@@ -608,7 +610,7 @@ def post_message(actor, req: AdvisoryRequest, body, token: str | None = None) ->
 
 def cancel_own(actor, req: AdvisoryRequest, reason, token: str | None = None) -> None:
     """The requester withdraws a request that is still open."""
-    if not _speaks_for_requester(actor, req, token):
+    if not speaks_for_requester(actor, req, token):
         raise NotFound()
     if req.state not in REQUESTER_OPEN_STATES:
         raise ValidationError({"reason": _l("Esta solicitud ya está cerrada.")})

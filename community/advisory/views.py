@@ -216,6 +216,7 @@ def _status_page(found, token, message_form=None, withdraw_form=None, status=200
         "advisory/status.html", req=found, token=token, timeline=timeline,
         next_step=services.next_step(found), due=services.due_dates(found),
         message_form=message_form, withdraw_form=withdraw_form,
+        requester=services.speaks_for_requester(_actor(), found, token),
         register_url=_register_url(found), **LABELS), status)
 
 

@@ -72,6 +72,11 @@ ACTION_LABELS: dict[str, Any] = {
     "organization.rejected": _l("OSC rechazada"),
     "organization.validated": _l("OSC validada"),
     "privacy.accepted": _l("Aviso de privacidad aceptado"),
+    "survey.close": _l("Encuesta cerrada"),
+    "survey.create": _l("Encuesta creada"),
+    "survey.duplicate": _l("Encuesta duplicada"),
+    "survey.open": _l("Encuesta abierta"),
+    "survey.update": _l("Encuesta modificada"),
 }
 
 

@@ -38,7 +38,6 @@ ANON_COOKIE = "survey_anon"
 ANON_COOKIE_DAYS = 400  # browsers cap cookie lifetimes at about 400 days
 ANON_VALUE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 THANKS_KEY = "survey_answered"
-DEFAULT_ANSWER_LIMIT = "20 per hour;100 per day"
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
                    "X-Robots-Tag": "noindex"}
 #: What S-D's partial surveys/_results.html formats with (the staff page passes the same).
@@ -132,7 +131,7 @@ def _visit(key: str) -> Visit | None:
 
 
 def _answer_limit() -> str:
-    return current_app.config.get("RATELIMIT_SURVEY_ANSWER", DEFAULT_ANSWER_LIMIT)
+    return current_app.config["RATELIMIT_SURVEY_ANSWER"]
 
 
 def _not_anonymous_visitor() -> bool:

@@ -208,7 +208,8 @@ def test_conclusion_fires_the_signal_once(db, make_request, staff, citizen,
     services.change_state(staff, req, "concluida")
     assert req.state == "concluida" and req.concluded_at is not None
     assert concluded_signals == [(None, {"request_id": req.id, "user_id": citizen.id,
-                                         "email": citizen.email, "topic": "constituir"})]
+                                         "email": citizen.email, "topic": "constituir",
+                                         "municipality_code": "15106"})]
     with pytest.raises(ValidationError):
         services.conclude(staff, req)
     assert len(concluded_signals) == 1

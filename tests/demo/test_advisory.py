@@ -122,7 +122,7 @@ def _check_notes_are_internal(db, made):
 
 
 def test_demo_requests_tell_two_years_of_cases(app, db, make_org, make_user, outbox):
-    assert DEMO_SEEDERS[-1] == "advisory"
+    assert DEMO_SEEDERS.index("advisory") > DEMO_SEEDERS.index("library")
     started = time.perf_counter()
     made = _seed(db, make_org, make_user, outbox)
     print(f"seeded {len(made)} requests in {time.perf_counter() - started:.1f} s")
