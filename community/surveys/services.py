@@ -834,6 +834,26 @@ def pending_for_user(user) -> list[tuple[Survey, SurveyInvitation]]:
     return [(survey, invitation) for survey, invitation in rows if is_answerable(survey)]
 
 
+def open_public_for(user) -> list[Survey]:
+    """Public surveys open now that this person has not answered (everyone's, for a visitor
+    without an account). Members' surveys reach people as invitations (``pending_for_user``)."""
+    stmt = select(Survey).where(Survey.audience == "public", Survey.status == "open")
+    if getattr(user, "is_authenticated", False):
+        answered = select(SurveyInvitation.id).where(SurveyInvitation.survey_id == Survey.id,
+                                                     SurveyInvitation.user_id == user.id)
+        stmt = stmt.where(~answered.exists())
+    surveys = db.session.scalars(
+        stmt.order_by(Survey.closes_at.is_(None), Survey.closes_at, Survey.id.desc()))
+    return [survey for survey in surveys if is_answerable(survey)]
+
+
+def published_results() -> list[Survey]:
+    """Surveys whose staff published the aggregate results (newest first)."""
+    return list(db.session.scalars(
+        select(Survey).where(Survey.results_public.is_(True), Survey.status != "draft")
+        .order_by(Survey.id.desc())))
+
+
 # --- validating answers -----------------------------------------------------------------------
 
 

@@ -24,14 +24,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import current_user
 
 from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.errors import error_response
 from community.extensions import db, limiter
 from community.surveys import answer_form, bp, charts, labels, results, services
-from community.surveys.models import Survey, SurveyInvitation
 
 KEY_MAX = 120  # slugs and tokens are shorter; longer input is neither
 ANON_COOKIE = "survey_anon"
@@ -264,27 +262,14 @@ def thanks(key: str):
 
 
 @bp.route("/encuestas")
-@login_required
 def mine():
-    invited = services.pending_for_user(current_user)
+    """The surveys this person may answer (their invitations when signed in, and the open
+    public surveys) and the published results: the surveys' entry for everyone."""
+    invited = (services.pending_for_user(current_user)
+               if current_user.is_authenticated else [])
     return _private(render_template("surveys/answer_pending.html", invited=invited,
-                                    open_surveys=_open_public_surveys(current_user)))
-
-
-def _open_public_surveys(user) -> list:
-    """Public surveys open now that this account has not answered (members' surveys reach
-    people as invitations, so ``pending_for_user`` lists them).
-
-    A read the services should own (``services.pending_for_user`` covers invitations only):
-    to move there as ``open_public_for_user(user)``.
-    """
-    answered = select(SurveyInvitation.id).where(SurveyInvitation.survey_id == Survey.id,
-                                                 SurveyInvitation.user_id == user.id)
-    surveys = db.session.scalars(
-        select(Survey).where(Survey.audience == "public", Survey.status == "open",
-                             ~answered.exists())
-        .order_by(Survey.closes_at.is_(None), Survey.closes_at, Survey.id.desc()))
-    return [survey for survey in surveys if services.is_answerable(survey)]
+                                    open_surveys=services.open_public_for(current_user),
+                                    published=services.published_results()))
 
 
 # --- published results --------------------------------------------------------------------

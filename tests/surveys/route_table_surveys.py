@@ -48,7 +48,7 @@ SURVEYS_ROUTES = {
     # sends whoever did not just answer on to its form, a 302 that is not the sign-in's, which
     # the table's anonymous row would take for one.)
     "surveys.thanks": ("GET", "/encuestas/{srv_draft_slug}/gracias", dict.fromkeys(_ROLES, 404)),
-    "surveys.mine": ("GET", "/encuestas", _expect(_LOGIN, 200, 200, 200)),
+    "surveys.mine": ("GET", "/encuestas", _expect(200, 200, 200, 200)),
     "surveys.public_results": ("GET", "/encuestas/{srv_public_slug}/resultados", _EVERYONE_200),
     "surveys.builder_index": ("GET", "/personal/encuestas", _STAFF_200),
     "surveys.builder_new": ("GET", "/personal/encuestas/nueva?plantilla=event", _STAFF_200),

@@ -462,8 +462,19 @@ def test_pending_lists_invitations_with_deadline_and_open_surveys(app, make_user
     assert f'href="/encuestas/{public.slug}"' in body
 
 
-def test_pending_needs_an_account(client):
-    assert client.get("/encuestas").status_code == 302
+def test_visitors_see_the_open_public_surveys_and_published_results(client):
+    make_survey(slug="evento-a1", audience="event", title="Taller de fondos")
+    public, _q = make_survey(slug="plataforma-c3", title="Opina sobre la plataforma")
+    closed, _q2 = make_survey(slug="congreso-d4", title="Congreso 2025")
+    closed.status, closed.results_public = "closed", True
+    db.session.commit()
+    response = client.get("/encuestas")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'href="/encuestas/{public.slug}"' in body
+    assert f'href="/encuestas/{closed.slug}/resultados"' in body
+    assert "Taller de fondos" not in body  # an invitation-only survey is not listed
+    assert "Entra para ver tus invitaciones" in body
 
 
 # --- published results --------------------------------------------------------------------
