@@ -197,6 +197,17 @@ def _unavailable(visit: Visit, reason: str, message=None):
     return visit.finish(current_app.make_response((body, UNAVAILABLE_STATUS[reason])))
 
 
+def _named(visit: Visit) -> bool:
+    """Whether an identified survey's answer will carry a person: the invitation's account,
+    or the signed-in account answering a public survey (an invitation sent to an e-mail
+    address only carries none)."""
+    if visit.survey.anonymous:
+        return False
+    if visit.invitation is not None:
+        return visit.invitation.user_id is not None
+    return current_user.is_authenticated
+
+
 def _answer_page(visit: Visit, key: str, form, typed=None, errors=None, status: int = 200):
     errors = errors or {}
     sections = answer_form.build(visit.survey, typed, errors)
@@ -204,7 +215,7 @@ def _answer_page(visit: Visit, key: str, form, typed=None, errors=None, status: 
         "surveys/answer.html", survey=visit.survey, key=key, form=form, sections=sections,
         summary=answer_form.summary(sections, errors),
         cookie_notice=visit.survey.audience == "public" and visit.invitation is None
-        and not current_user.is_authenticated)
+        and not current_user.is_authenticated, named=_named(visit))
     return visit.finish(current_app.make_response((body, status)))
 
 

@@ -515,3 +515,18 @@ def test_hostile_titles_options_and_answers_come_out_escaped(client, app):
     assert send(client, survey.slug, {**data, q["single"].field_name: "o1"}).status_code == 303
     results = client.get(f"/encuestas/{survey.slug}/resultados").get_data(as_text=True)
     assert "<script>alert" not in results and "<img src=x" not in results
+
+
+def test_identified_survey_says_whether_the_answer_carries_a_name(app, make_user):
+    """An identified survey tells an account that its name goes with the answers, and an
+    invitation sent to an e-mail address only that its answer carries no name (the
+    services store none for it)."""
+    survey, _q = make_survey(slug="necesidades-e5", audience="advisory", anonymous=False)
+    by_mail = invite(survey, email="grupo@ejemplo.mx")
+    person = make_user()
+    with_account = invite(survey, user=person)
+
+    signed_out = app.test_client().get(f"/encuestas/{by_mail.token}").get_data(as_text=True)
+    assert "sin tu nombre" in signed_out and "con tu nombre" not in signed_out
+    own = client_as(app, person).get(f"/encuestas/{with_account.token}").get_data(as_text=True)
+    assert "con tu nombre" in own and "sin tu nombre" not in own
