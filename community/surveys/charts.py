@@ -12,6 +12,7 @@ width of a phone (``svg { max-width: 100%; height: auto }`` in site.css).
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 WIDTH = 480
 FONT = 14
@@ -73,6 +74,11 @@ class Chart:
 
 # --- formatting --------------------------------------------------------------------------
 
+
+
+def _distribution_title(total: int) -> str:
+    return ngettext("Distribución de %(num)d respuesta", "Distribución de %(num)d respuestas",
+                    total)
 
 def _num(value: float) -> str:
     """A coordinate without trailing zeros (``12.5``, ``40``)."""
@@ -176,7 +182,7 @@ def likert_chart(labels, counts, mean: float | None, top_two: float | None) -> C
     rects, bar_texts = _stacked(parts, top=30, height=36)
     legend_rects, legend_texts, bottom = _legend(parts, 80)
     desc = "; ".join(f"{label}: {count}" for label, count in zip(labels, counts, strict=True))
-    return Chart("likert", _("Distribución de %(num)d respuestas", num=total),
+    return Chart("likert", _distribution_title(total),
                  f"{summary}. {desc}.", bottom + 4, tuple(rects + legend_rects),
                  tuple(texts + bar_texts + legend_texts))
 
@@ -255,7 +261,7 @@ def histogram(items) -> Chart:
         texts.append(Text(centre, baseline + 18, short(label, 12), anchor="middle",
                           size=SMALL))
     total = sum(count for _label, count in items)
-    title = _("Distribución de %(num)d respuestas", num=total)
+    title = _distribution_title(total)
     desc = "; ".join(f"{label}: {count}" for label, count in items)
     return Chart("histogram", title, f"{title}. {desc}.", baseline + label_room,
                  tuple(rects), tuple(texts), lines=((0, baseline, WIDTH, baseline),))

@@ -188,7 +188,7 @@ def xlsx_file(survey: Survey, filters, questions=None):
     questions = questions if questions is not None else survey_results.questions_of(survey)
     header = columns(survey, questions)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Respuestas"))
+    sheet = workbook.create_sheet(_("Respuestas recibidas"))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     titles = []

@@ -18,7 +18,8 @@ staff pages and exports, ``public_results`` the one of the public page.
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask_babel import format_date
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, literal, or_, select, union_all
 
@@ -586,7 +587,7 @@ def same_day_last_year(day: date) -> date:
 
 def year_to_date(today: date) -> tuple[Period, Period]:
     """This year until today against last year until the same day (the default)."""
-    cut = format_date(today, "d 'de' MMMM")
+    cut = format_skeleton("MMMMd", today, locale=str(get_locale() or "es_MX"))
     last = same_day_last_year(today)
     return (Period(date(today.year, 1, 1), today,
                    str(_l("%(year)d hasta el %(day)s", year=today.year, day=cut))),
@@ -698,7 +699,7 @@ def _indicators(result: QuestionResult | None) -> dict[str, tuple[float | None, 
                 str(_l("Mediana")): (stats["median"], "number")}
     if kind in CHOICE_KINDS:
         return {row.label: (row.share, "share") for row in result.rows}
-    return {str(_l("Respuestas")): (result.answered, "count")}
+    return {str(_l("Respuestas recibidas")): (result.answered, "count")}
 
 
 def _pair(label_order: list[str], a: dict, b: dict) -> list[Indicator]:
@@ -717,7 +718,8 @@ def compare(survey: Survey, period_a: Period, period_b: Period, filters: Filters
     visible = {"a": not first.hidden, "b": not second.hidden}
     totals_rows = [Indicator(str(_l("Personas invitadas")), first.invited, second.invited,
                              "count"),
-                   Indicator(str(_l("Respuestas")), first.answered, second.answered, "count"),
+                   Indicator(str(_l("Respuestas recibidas")), first.answered, second.answered,
+                             "count"),
                    Indicator(str(_l("Tasa de respuesta")), first.rate, second.rate, "share")]
     by_id_a = {r.question.id: r for r in first.questions}
     by_id_b = {r.question.id: r for r in second.questions}

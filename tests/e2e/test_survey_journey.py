@@ -213,7 +213,7 @@ def see_the_answer_counted(page, axe, survey_id: int) -> None:
     page.goto(f"/personal/encuestas/{survey_id}/resultados")
     totals = page.locator(".survey-results__totals")
     expect(totals).to_contain_text(re.compile(r"Personas invitadas\s*6"))
-    expect(totals).to_contain_text(re.compile(r"Respuestas\s*6"))
+    expect(totals).to_contain_text(re.compile(r"Respuestas recibidas\s*6"))
     satisfaction = result_of(page, SATISFACTION)
     chart = satisfaction.get_by_role("img")
     expect(chart).to_be_visible()

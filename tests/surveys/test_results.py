@@ -181,7 +181,7 @@ def test_year_to_date_against_the_same_cut_off_last_year(app):
         assert (period_b.start, period_b.end) == (date(2025, 1, 1), date(2025, 3, 14))
         comparison = res.compare(survey, period_a, period_b, res.Filters())
     totals = {row.label: row for row in comparison.totals}
-    assert (totals["Respuestas"].a, totals["Respuestas"].b) == (5, 5)
+    assert (totals["Respuestas recibidas"].a, totals["Respuestas recibidas"].b) == (5, 5)
     likert = {i.label: i for i in comparison.questions[0].indicators}
     assert likert["Promedio (1 a 5)"].a == pytest.approx(23 / 5)
     assert likert["Promedio (1 a 5)"].b == pytest.approx(14 / 5)
