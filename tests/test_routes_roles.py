@@ -10,6 +10,7 @@ separately on every POST route.
 
 from importlib import import_module
 from pathlib import Path
+from string import Formatter
 
 import pytest
 
@@ -138,9 +139,10 @@ def test_every_route_is_in_the_table(app):
 
 
 @pytest.fixture
-def world(db, make_user):
+def world(request, db, make_user):
     """One validated OSC with an admin and a member (and a pending legal change), another OSC
-    with its own admin, and a spare account to act upon."""
+    with its own admin, and a spare account to act upon; and the modules' worlds the row's
+    URL needs (all of them for a test that is not one row of the table)."""
     staff = make_user(role="staff", email="decide@edomex.mx")
     people = {role: make_user(email=f"{role}@ejemplo.mx") for role in
               ("osc_admin", "osc_member", "other_osc_admin")}
@@ -159,17 +161,39 @@ def world(db, make_user):
     db.session.commit()
     return {"people": people, "org": orgs["org"].slug, "membership": membership.id,
             "change": change.id, "other": make_user(email="otra@ejemplo.mx").id,
-            **_events_world(db, staff, people, orgs["org"]), **_module_worlds(db, people)}
+            **_events_world(db, staff, people, orgs["org"]),
+            **_module_worlds(db, people, _placeholders(request))}
 
 
-def _module_worlds(db, people) -> dict:
+def _placeholders(request) -> set[str] | None:
+    """The placeholders of this row's URL; None outside a row of the table."""
+    callspec = getattr(request.node, "callspec", None)
+    endpoint = callspec.params.get("endpoint") if callspec else None
+    if endpoint not in ROUTES:
+        return None
+    return {field for _text, field, _spec, _conv in Formatter().parse(ROUTES[endpoint][1])
+            if field}
+
+
+_WORLD_KEYS: dict[str, set[str]] = {}  # each world's placeholders, learnt on its first run
+
+
+def _module_worlds(db, people, needed: set[str] | None = None) -> dict:
     """Placeholders a module's rows need, from the ``*_world(db, people)`` functions of its
-    ``route_table_*.py``."""
+    ``route_table_*.py``: only the worlds that make one of ``needed`` (once a world has run in
+    this process its keys are known). Building all seven for each of the 1,400 rows cost
+    minutes of every CI run."""
     values: dict = {}
     for module in _module_tables():
         for name, function in vars(module).items():
-            if name.endswith("_world") and callable(function):
-                values.update(function(db, people))
+            if not (name.endswith("_world") and callable(function)):
+                continue
+            known = _WORLD_KEYS.get(f"{module.__name__}.{name}")
+            if needed is not None and known is not None and not known & needed:
+                continue
+            made = function(db, people)
+            _WORLD_KEYS[f"{module.__name__}.{name}"] = set(made)
+            values.update(made)
     return values
 
 
