@@ -277,6 +277,13 @@ def due_dates(req: AdvisoryRequest, on: date | None = None) -> DueDates:
         conclusion_overdue=running and on > conclusion, on_time=on_time)
 
 
+def invites_registration(req: AdvisoryRequest) -> bool:
+    """The advice concluded with an OSC constituted that is not on the platform yet: its
+    requester is invited to register it (and the registration links back here)."""
+    return (req.state == "concluida" and req.resulting_organization_id is None
+            and any(outcome.kind == "osc_constituida" for outcome in req.outcomes))
+
+
 def next_step(req: AdvisoryRequest) -> str:
     """What happens next, in one plain sentence for the status page."""
     return str(_NEXT_STEPS.get(req.state, ""))

@@ -221,10 +221,9 @@ def _status_page(found, token, message_form=None, withdraw_form=None, status=200
 
 
 def _register_url(found) -> str | None:
-    """Profiles' registration form filled with the new OSC's name and municipality, once the
-    advice concluded with an OSC constituted that is not on the platform yet."""
-    constituted = any(outcome.kind == "osc_constituida" for outcome in found.outcomes)
-    if found.state != "concluida" or not constituted or found.resulting_organization_id:
+    """Profiles' registration form filled with the new OSC's name and municipality, when
+    the services invite the requester to register it."""
+    if not services.invites_registration(found):
         return None
     return url_for("profiles.register", nombre=found.proposed_name or None,
                    municipio=found.municipality_code, asesoria=found.folio)
