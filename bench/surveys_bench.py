@@ -157,9 +157,7 @@ def explain() -> str:
                             else None)
         lines.append(f"{label}:")
         questions = _timed(lines, "questions_of", r.questions_of, survey)
-        _timed(lines, "totals (answers from the responses)", r.totals, survey, filters)
-        _timed(lines, "totals (answers from a question's tallies)", r.totals, survey, filters,
-               r.counting_question(questions))
+        _timed(lines, "totals (the day counts)", r.totals, survey, filters)
         counts = _timed(lines, "tally_counts", r.tally_counts, survey, filters)
         multiple = [q.id for q, _o in questions
                     if q.kind == "multiple" and not counts.get(q.id, {}).get("")]
@@ -173,7 +171,7 @@ def explain() -> str:
     lines.append("compare:")
     _timed(lines, "period_tally_counts (both periods, one GROUP BY)", r.period_tally_counts,
            survey, r.Filters(), [period_a, period_b])
-    _timed(lines, "period_invited (both periods, one pass)", r.period_invited, survey,
+    _timed(lines, "period_totals (both periods, one pass)", r.period_totals, survey,
            r.Filters(), [period_a, period_b])
     _timed(lines, "compare() year to date", r.compare, survey, period_a, period_b,
            r.Filters())
@@ -201,7 +199,7 @@ def _statements(r, survey, info: dict):
 
     from sqlalchemy import case, func, or_, select
 
-    from community.surveys.models import SurveyAnswer, SurveyInvitation, SurveyTally
+    from community.surveys.models import SurveyAnswer, SurveyDay, SurveyTally
 
     multiple = [q.id for q in survey.questions if q.kind == "multiple"]
     texts = [q.id for q in survey.questions if q.kind in r.TEXT_KINDS]
@@ -218,10 +216,9 @@ def _statements(r, survey, info: dict):
                *[func.sum(case((inside, SurveyTally.count), else_=0)) for inside in within])
         .where(SurveyTally.survey_id == survey.id, or_(*within))
         .group_by(SurveyTally.question_id, SurveyTally.value))
-    yield "invited by kind", (
-        select(func.count()).select_from(SurveyInvitation)
-        .where(SurveyInvitation.survey_id == survey.id,
-               SurveyInvitation.context_kind == info["kind"]))
+    yield "totals by kind", (
+        select(func.sum(SurveyDay.invited), func.sum(SurveyDay.answered))
+        .where(SurveyDay.survey_id == survey.id, SurveyDay.event_kind == info["kind"]))
     yield "multiple respondents", (
         select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
         .where(SurveyAnswer.question_id.in_(multiple)).group_by(SurveyAnswer.question_id))

@@ -574,10 +574,12 @@ def insert_survey_batch(survey_id: int, built: tuple) -> None:
     """The rows of one batch, and the tallies added (``count = count + excluded.count``)."""
     from community.surveys.models import (
         SurveyAnswer,
+        SurveyDay,
         SurveyInvitation,
         SurveyResponse,
         SurveyTally,
     )
+    from community.surveys.services import add_counts
 
     responses, answers, invitations, tallies = built
     invitation_rows = [{"user_id": None, "anon_key": None, "reminded_on": None,
@@ -587,21 +589,24 @@ def insert_survey_batch(survey_id: int, built: tuple) -> None:
         db.session.execute(insert(SurveyResponse.__table__), [
             {"user_id": None, "submitted_at": None, **row} for row in responses])
         db.session.execute(insert(SurveyAnswer.__table__), answers)
-    if not tallies:
-        return
-    table = SurveyTally.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    rows = [{"survey_id": survey_id, "question_id": question_id, "value": value, "day": day,
-             "event_id": event_id, "event_kind": kind, "municipality_code": municipality,
-             "count": count}
-            for (question_id, value, day, event_id, kind, municipality), count
-            in tallies.items()]
-    statement = upsert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={"count": table.c.count + statement.excluded.count})
-    for start in range(0, len(rows), 5000):
-        db.session.execute(statement, rows[start:start + 5000])
+    add_counts(SurveyTally, [
+        {"survey_id": survey_id, "question_id": question_id, "value": value, "day": day,
+         "event_id": event_id, "event_kind": kind, "municipality_code": municipality,
+         "count": count}
+        for (question_id, value, day, event_id, kind, municipality), count in tallies.items()],
+        "count")
+    days: dict[tuple, list[int]] = {}
+    for row in invitation_rows:
+        days.setdefault(_day_key(survey_id, row["invited_on"], row["context_event_id"],
+                                 row["context_kind"], row["context_municipality"]), [0, 0])[0] += 1
+    for row in responses:
+        days.setdefault(_day_key(survey_id, row["answered_on"], row["event_id"],
+                                 row["event_kind"], row["municipality_code"]), [0, 0])[1] += 1
+    day_rows = [dict(zip(("survey_id", "day", "event_id", "event_kind", "municipality_code"),
+                         key, strict=True), invited=invited, answered=answered)
+                for key, (invited, answered) in days.items()]
+    add_counts(SurveyDay, day_rows, "invited", "answered")
+
+
+def _day_key(survey_id: int, day, event_id, kind, municipality) -> tuple:
+    return (survey_id, day, event_id or 0, kind or "", municipality or "")

@@ -68,6 +68,7 @@ def invite_users(survey: Survey, user_ids: Iterable[int], context: Mapping | Non
         db.session.add(invitation)
         created.append((user, invitation))
     db.session.flush()
+    services.count_invited(invitation for _, invitation in created)
     for user, invitation in created:
         _tell_user(survey, user, invitation, "survey_invitation")
     return [invitation for _, invitation in created]
@@ -88,6 +89,7 @@ def invite_email(survey: Survey, email: str, context: Mapping | None = None,
                                   **_context_values(context))
     db.session.add(invitation)
     db.session.flush()
+    services.count_invited([invitation])
     _mail(survey, email, None, invitation, "survey_invitation")
     return invitation
 

@@ -293,3 +293,29 @@ class SurveyTally(db.Model):
     event_kind: Mapped[str] = mapped_column(String(20), default="")
     municipality_code: Mapped[str] = mapped_column(String(5), default="")
     count: Mapped[int] = mapped_column(default=0)
+
+
+class SurveyDay(db.Model):
+    """How many people were invited and how many answered, per day and context.
+
+    The totals of a results page (invited, answered, rate) under any filter, and of each
+    period of a comparison, are SUMs over these few rows instead of counts over every
+    invitation and response. ``invited`` counts invitations by the day they were made,
+    ``answered`` responses by the day of the answer: the same day granularity as the
+    tallies, so it links nothing the tallies do not. Kept in step with the rows it counts
+    (``services.count_days``); migration 0012 fills it from them.
+    """
+
+    __tablename__ = "survey_day"
+    __table_args__ = (
+        PrimaryKeyConstraint("survey_id", "day", "event_id", "event_kind", "municipality_code"),
+        {"sqlite_with_rowid": False},
+    )
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    event_id: Mapped[int] = mapped_column(default=0)
+    event_kind: Mapped[str] = mapped_column(String(20), default="")
+    municipality_code: Mapped[str] = mapped_column(String(5), default="")
+    invited: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 
 from community.core.personal_data import exporter, iso, on_close
 from community.extensions import db
+from community.surveys import services
 from community.surveys.models import (
     Survey,
     SurveyAnswer,
@@ -59,9 +60,13 @@ def identified_answers(user) -> list[dict]:
 
 @on_close
 def forget_invitations(user) -> None:
-    """Remove the person's unanswered invitations; identified answers lose their author."""
-    db.session.execute(delete(SurveyInvitation).where(SurveyInvitation.user_id == user.id,
-                                                      SurveyInvitation.answered_on.is_(None))
+    """Remove the person's unanswered invitations (and their place in the invited counts:
+    a closed account is no longer someone who could answer); identified answers lose their
+    author."""
+    unanswered = (SurveyInvitation.user_id == user.id, SurveyInvitation.answered_on.is_(None))
+    services.count_invited(db.session.scalars(select(SurveyInvitation).where(*unanswered)),
+                           sign=-1)
+    db.session.execute(delete(SurveyInvitation).where(*unanswered)
                        .execution_options(synchronize_session=False))
     db.session.execute(update(SurveyResponse).where(SurveyResponse.user_id == user.id)
                        .values(user_id=None).execution_options(synchronize_session=False))

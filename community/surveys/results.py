@@ -44,7 +44,7 @@ from community.surveys.models import (
     TEXT_KINDS,
     Survey,
     SurveyAnswer,
-    SurveyInvitation,
+    SurveyDay,
     SurveyOption,
     SurveyQuestion,
     SurveyResponse,
@@ -125,21 +125,16 @@ TALLY_COLUMNS = {"event": SurveyTally.event_id, "kind": SurveyTally.event_kind,
 RESPONSE_COLUMNS = {"event": SurveyResponse.event_id, "kind": SurveyResponse.event_kind,
                     "municipality": SurveyResponse.municipality_code,
                     "day": SurveyResponse.answered_on}
-INVITATION_COLUMNS = {"event": SurveyInvitation.context_event_id,
-                      "kind": SurveyInvitation.context_kind,
-                      "municipality": SurveyInvitation.context_municipality,
-                      "day": SurveyInvitation.invited_on}
+DAY_COLUMNS = {"event": SurveyDay.event_id, "kind": SurveyDay.event_kind,
+               "municipality": SurveyDay.municipality_code, "day": SurveyDay.day}
 
 
 def filter_choices(survey: Survey) -> dict:
     """What the filter form offers: the events, kinds and municipalities that appear in this
-    survey's tallies (two statements), with their names."""
-    stmt = (select(SurveyTally.event_id, SurveyTally.event_kind, SurveyTally.municipality_code)
-            .where(SurveyTally.survey_id == survey.id).distinct())
-    counted = counting_question(survey.questions)
-    if counted is not None:  # every response has a tally of it: the same contexts, 1/15 rows
-        stmt = stmt.where(SurveyTally.question_id == counted.id)
-    rows = db.session.execute(stmt).all()
+    survey's answers (two statements: the day counts, a few rows a day), with their names."""
+    rows = db.session.execute(
+        select(SurveyDay.event_id, SurveyDay.event_kind, SurveyDay.municipality_code)
+        .where(SurveyDay.survey_id == survey.id, SurveyDay.answered > 0).distinct()).all()
     event_ids = sorted({row[0] for row in rows if row[0]})
     titles = dict(db.session.execute(
         select(Event.id, Event.title).where(Event.id.in_(event_ids))).all()) if event_ids else {}
@@ -375,41 +370,16 @@ def questions_of(survey: Survey) -> list[tuple[SurveyQuestion, list[SurveyOption
     return [(question, options[question.id]) for question in questions]
 
 
-def counting_question(questions) -> SurveyQuestion | None:
-    """A question every response answered: required, shown whatever the other answers, and
-    one tally row per answer (not a multiple choice). Its tallies count the responses (same
-    day and context as the response) in a fraction of the rows; None when there is none."""
-    for item in questions:
-        question = item[0] if isinstance(item, tuple) else item
-        if question.required and not question.condition_question_id \
-                and question.kind != "multiple":
-            return question
-    return None
-
-
-def totals(survey: Survey, filters: Filters, counted: SurveyQuestion | None = None
-           ) -> tuple[int, int]:
-    """(invited, answered) in one statement; the date range applies to the day of the
-    invitation and to the day of the answer. With ``counted`` (``counting_question``) the
-    answers are the SUM of its tallies, the same number read from far fewer rows than the
-    responses (which have no index on their context)."""
-    invited = (select(func.count()).select_from(SurveyInvitation)
-               .where(SurveyInvitation.survey_id == survey.id,
-                      *_where(INVITATION_COLUMNS, filters)))
-    if survey.audience == "public":
-        invited = invited.where(literal(False))
-    if counted is not None:
-        answered = (select(func.coalesce(func.sum(SurveyTally.count), 0))
-                    .where(SurveyTally.survey_id == survey.id,
-                           SurveyTally.question_id == counted.id,
-                           *_where(TALLY_COLUMNS, filters)))
-    else:
-        answered = (select(func.count()).select_from(SurveyResponse)
-                    .where(SurveyResponse.survey_id == survey.id,
-                           *_where(RESPONSE_COLUMNS, filters)))
-    row = db.session.execute(select(invited.scalar_subquery(),
-                                    answered.scalar_subquery())).one()
-    return int(row[0] or 0), int(row[1] or 0)
+def totals(survey: Survey, filters: Filters) -> tuple[int, int]:
+    """(invited, answered): SUMs over the survey's day counts (``SurveyDay``), a few rows
+    per day whatever the number of answers; the date range applies to the day of the
+    invitation and to the day of the answer. A public survey invites nobody."""
+    row = db.session.execute(
+        select(func.coalesce(func.sum(SurveyDay.invited), 0),
+               func.coalesce(func.sum(SurveyDay.answered), 0))
+        .where(SurveyDay.survey_id == survey.id, *_where(DAY_COLUMNS, filters))).one()
+    invited = 0 if survey.audience == "public" else int(row[0])
+    return invited, int(row[1])
 
 
 def tally_counts(survey: Survey, filters: Filters) -> dict[int, dict[str, int]]:
@@ -448,18 +418,21 @@ def period_tally_counts(survey: Survey, filters: Filters, periods: "list[Period]
     return counts
 
 
-def period_invited(survey: Survey, filters: Filters, periods: "list[Period]") -> list[int]:
-    """The invited count of each period (by the day of the invitation) in one pass over the
-    survey's invitations, read from the covering context index."""
-    if survey.audience == "public":
-        return [0 for _ in periods]
+def period_totals(survey: Survey, filters: Filters, periods: "list[Period]"
+                  ) -> list[tuple[int, int]]:
+    """``totals`` of each of ``periods`` in one pass over the survey's day counts."""
     undated = replace(filters, date_from=None, date_to=None)
-    within = [SurveyInvitation.invited_on.between(p.start, p.end) for p in periods]
+    within = [SurveyDay.day.between(p.start, p.end) for p in periods]
+    sums = []
+    for inside in within:
+        sums += [func.sum(case((inside, SurveyDay.invited), else_=0)),
+                 func.sum(case((inside, SurveyDay.answered), else_=0))]
     row = db.session.execute(
-        select(*[func.sum(case((inside, 1), else_=0)) for inside in within])
-        .where(SurveyInvitation.survey_id == survey.id,
-               *_where(INVITATION_COLUMNS, undated), or_(*within))).one()
-    return [int(value or 0) for value in row]
+        select(*sums).where(SurveyDay.survey_id == survey.id,
+                            *_where(DAY_COLUMNS, undated), or_(*within))).one()
+    public = survey.audience == "public"
+    return [(0 if public else int(row[2 * i] or 0), int(row[2 * i + 1] or 0))
+            for i in range(len(periods))]
 
 
 def _response_conditions(filters: Filters) -> list:
@@ -518,7 +491,7 @@ def results(survey: Survey, filters: Filters, *, with_texts: bool = True,
     """Every question's figures under ``filters``; an empty list of questions when fewer
     than ``MIN_GROUP`` answers match (the page then says "menos de 5 respuestas")."""
     questions = questions if questions is not None else questions_of(survey)
-    invited, answered = totals(survey, filters, counting_question(questions))
+    invited, answered = totals(survey, filters)
     outcome = Results(survey, filters, invited, answered, [])
     if outcome.hidden:
         return outcome
@@ -737,19 +710,13 @@ def compare(survey: Survey, period_a: Period, period_b: Period, filters: Filters
 def _period_results(survey: Survey, questions, periods: list[Period], filters: Filters
                     ) -> list[Results]:
     """``results`` without texts for each period: the tallies of all periods in one GROUP BY
-    and the invited counts in one pass, instead of a full pass per period. The answers are
-    the counting question's tallies (as in ``totals``); a survey without such a question
-    takes one ``results`` per period."""
-    dated = [replace(filters, date_from=p.start, date_to=p.end) for p in periods]
-    counted = counting_question(questions)
-    if counted is None:
-        return [results(survey, each, with_texts=False, questions=questions) for each in dated]
+    and their totals in one pass over the day counts, instead of a full pass per period."""
     counts = period_tally_counts(survey, filters, periods)
-    invited = period_invited(survey, filters, periods)
     outcomes = []
-    for each, period_counts, invited_count in zip(dated, counts, invited, strict=True):
-        answered = sum(period_counts.get(counted.id, {}).values())
-        outcome = Results(survey, each, invited_count, answered, [])
+    for period, period_counts, (invited, answered) in zip(
+            periods, counts, period_totals(survey, filters, periods), strict=True):
+        each = replace(filters, date_from=period.start, date_to=period.end)
+        outcome = Results(survey, each, invited, answered, [])
         if not outcome.hidden:
             _fill(outcome, questions, period_counts)
         outcomes.append(outcome)

@@ -43,6 +43,7 @@ from community.surveys.models import (
     TEXT_KINDS,
     Survey,
     SurveyAnswer,
+    SurveyDay,
     SurveyInvitation,
     SurveyOption,
     SurveyQuestion,
@@ -1079,6 +1080,7 @@ def _insert_public_participation(actor, survey: Survey, anon_key: str | None,
             db.session.flush()
     except IntegrityError:
         return None
+    count_invited([row])
     return row
 
 
@@ -1123,26 +1125,54 @@ def tally_values(survey: Survey, rows: list[SurveyAnswer]) -> list[tuple[int, st
 
 
 def _count(survey: Survey, response: SurveyResponse, rows: list[SurveyAnswer]) -> None:
-    """``count = count + 1`` for each of ``tally_values``, in SQL (an upsert on the tally's
-    key)."""
-    context = {"survey_id": survey.id, "day": response.answered_on,
-               "event_id": response.event_id or 0, "event_kind": response.event_kind or "",
+    """``count = count + 1`` for each of ``tally_values``, and one more answer on the
+    response's day and context (upserts in SQL, in the answer's transaction)."""
+    context = {"day": response.answered_on, "event_id": response.event_id or 0,
+               "event_kind": response.event_kind or "",
                "municipality_code": response.municipality_code or ""}
-    keys = [{**context, "question_id": question_id, "value": value}
+    keys = [{"survey_id": survey.id, **context, "question_id": question_id, "value": value}
             for question_id, value in tally_values(survey, rows)]
-    if not keys:
+    add_counts(SurveyTally, [{**key, "count": 1} for key in keys], "count")
+    add_counts(SurveyDay, [{"survey_id": survey.id, **context, "invited": 0, "answered": 1}],
+         "answered")
+
+
+def day_key(invitation: SurveyInvitation) -> tuple:
+    """The ``SurveyDay`` row an invitation is counted in (survey, day, context)."""
+    return (invitation.survey_id, invitation.invited_on, invitation.context_event_id or 0,
+            invitation.context_kind or "", invitation.context_municipality or "")
+
+
+def count_invited(invitations: Iterable[SurveyInvitation], sign: int = 1) -> None:
+    """Add (or with ``sign=-1`` take away) the invitations to their day's ``invited``
+    count, in the transaction that writes (or deletes) them."""
+    counts: dict[tuple, int] = {}
+    for invitation in invitations:
+        if invitation.invited_on is not None:
+            counts[day_key(invitation)] = counts.get(day_key(invitation), 0) + sign
+    add_counts(SurveyDay, [
+        {"survey_id": key[0], "day": key[1], "event_id": key[2], "event_kind": key[3],
+         "municipality_code": key[4], "invited": count, "answered": 0}
+        for key, count in counts.items()], "invited")
+
+
+def add_counts(model, rows: list[dict], *columns: str) -> None:
+    """Upsert ``rows`` into ``model``'s table on its primary key, adding each row's
+    ``columns`` to the stored ones (so concurrent writers never lose a count)."""
+    if not rows:
         return
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    table = SurveyTally.__table__
-    statement = insert(table).values([{**key, "count": 1} for key in keys])
+    table = model.__table__
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
-        set_={"count": table.c.count + 1})
-    db.session.execute(statement)
+        set_={column: table.c[column] + statement.excluded[column] for column in columns})
+    for start in range(0, len(rows), 5000):
+        db.session.execute(statement, rows[start:start + 5000])
 
 
 def _freeze(survey: Survey, day: date) -> None:

@@ -2,19 +2,22 @@
 
 ``answer()`` stores what S-A's ``submit`` stores for one response: the response row with its
 context, one answer row per question (one per chosen option of a choice), and ``count + 1``
-on the tally of each value (option code, number as text, '' for a text answered).
+on the tally of each value (option code, number as text, '' for a text answered), and one
+more answer on the day count; ``invite()`` adds to the day's invited count as audiences do.
 """
 
 from datetime import UTC, date, datetime
 
 from community.events.models import Event
 from community.extensions import db
+from community.surveys import services
 from community.surveys.models import (
     CHOICE_KINDS,
     OTHER_CODE,
     TEXT_KINDS,
     Survey,
     SurveyAnswer,
+    SurveyDay,
     SurveyInvitation,
     SurveyOption,
     SurveyQuestion,
@@ -93,18 +96,22 @@ def answer(survey, values: dict, *, day=date(2026, 3, 2), event_id=None, kind=No
             db.session.add(SurveyAnswer(response_id=response.id, question_id=question.id,
                                         option_code="", number=value))
             _count(survey, question, str(value), *context)
+    services.add_counts(SurveyDay, [{
+        "survey_id": survey.id, "day": day, "event_id": event_id or 0, "event_kind": kind or "",
+        "municipality_code": municipality or "", "invited": 0, "answered": 1}], "answered")
     db.session.commit()
     return response
 
 
 def invite(survey, count: int, *, day=date(2026, 3, 1), kind=None, municipality=None,
            event_id=None) -> None:
-    for index in range(count):
-        db.session.add(SurveyInvitation(survey_id=survey.id,
-                                        email=f"invitada{index}-{kind}-{day}@ejemplo.mx",
-                                        invited_on=day, context_kind=kind,
-                                        context_municipality=municipality,
-                                        context_event_id=event_id))
+    rows = [SurveyInvitation(survey_id=survey.id, email=f"invitada{index}-{kind}-{day}@ejemplo.mx",
+                             invited_on=day, context_kind=kind,
+                             context_municipality=municipality, context_event_id=event_id)
+            for index in range(count)]
+    db.session.add_all(rows)
+    db.session.flush()
+    services.count_invited(rows)
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ survey opens; one reminder after ``reminder_days``; personal data of invitations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from community.accounts import services as accounts
 from community.core import personal_data
@@ -13,8 +13,8 @@ from community.core.models import Notification, OutgoingMail
 from community.core.timeutil import utcnow
 from community.events import attendance
 from community.events import services as events
-from community.surveys import audiences, services
-from community.surveys.models import SurveyInvitation
+from community.surveys import audiences, results, services
+from community.surveys.models import SurveyDay, SurveyInvitation, SurveyResponse
 from tests.advisory.conftest import make_request  # noqa: F401 - the advisory fixture
 from tests.conftest import PASSWORD
 from tests.events.conftest import event_form
@@ -212,3 +212,67 @@ def test_a_preset_survey_takes_a_plain_form(db, staff):
             form[question.field_name] = question.options[0].code
     values, errors = services.validate_answers(survey, form)
     assert errors == {} and len(values) == len(form)
+
+
+def _day_counts(survey) -> dict[tuple, tuple[int, int]]:
+    rows = services.db.session.scalars(select(SurveyDay).where(SurveyDay.survey_id == survey.id))
+    return {(r.day, r.event_id, r.event_kind, r.municipality_code): (r.invited, r.answered)
+            for r in rows if r.invited or r.answered}
+
+
+def _counted_from_rows(survey) -> dict[tuple, tuple[int, int]]:
+    """What the day counts must hold: the invitation and response rows, grouped."""
+    counts: dict[tuple, list[int]] = {}
+    for row in services.db.session.scalars(select(SurveyInvitation).where(
+            SurveyInvitation.survey_id == survey.id)):
+        key = (row.invited_on, row.context_event_id or 0, row.context_kind or "",
+               row.context_municipality or "")
+        counts.setdefault(key, [0, 0])[0] += 1
+    for row in services.db.session.scalars(select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id)):
+        key = (row.answered_on, row.event_id or 0, row.event_kind or "",
+               row.municipality_code or "")
+        counts.setdefault(key, [0, 0])[1] += 1
+    return {key: tuple(value) for key, value in counts.items()}
+
+
+def test_day_counts_follow_invitations_answers_and_closed_accounts(
+        db, make_survey, concluded_event, answer, citizen, other_citizen):
+    """The totals of the results pages read ``SurveyDay``: it must equal the rows it counts
+    after every way those rows are written or removed."""
+    event, conclude = concluded_event
+    survey = make_survey(open=True, event_id=str(event.id))
+    conclude()
+    audiences.invite_email(survey, "sin-cuenta@ejemplo.mx", {"kind": "taller"})
+    assert _day_counts(survey) == _counted_from_rows(survey)
+    assert sum(invited for invited, _ in _day_counts(survey).values()) == 3
+    answer(survey, invitation=_invited(survey)[event.people[0].id])
+    assert _day_counts(survey) == _counted_from_rows(survey)
+    accounts.close_account(event.people[1], PASSWORD)  # unanswered: no longer counted
+    db.session.commit()
+    assert _day_counts(survey) == _counted_from_rows(survey)
+    assert results.totals(survey, results.Filters()) == (2, 1)
+    public = make_survey(open=True, audience="public")
+    answer(public, actor=citizen)
+    answer(public, actor=other_citizen)
+    assert _day_counts(public) == _counted_from_rows(public)
+    assert results.totals(public, results.Filters()) == (0, 2)  # a public survey invites nobody
+
+
+def test_migration_fills_the_day_counts_from_the_rows(db, make_survey, concluded_event, answer):
+    """Migration 0012 fills ``survey_day`` from what an earlier version stored."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0012_survey_days.py"
+    spec = importlib.util.spec_from_file_location("migration_0012", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    event, conclude = concluded_event
+    survey = make_survey(open=True, event_id=str(event.id))
+    conclude()
+    answer(survey, invitation=_invited(survey)[event.people[0].id])
+    written = _day_counts(survey)
+    db.session.execute(SurveyDay.__table__.delete())
+    db.session.execute(text(migration.BACKFILL))
+    assert _day_counts(survey) == written == _counted_from_rows(survey)
