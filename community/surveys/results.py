@@ -18,14 +18,13 @@ staff pages and exports, ``public_results`` the one of the public page.
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from babel.dates import format_skeleton
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, literal, or_, select, union_all
 
 from community.advisory.labels import TOPICS
 from community.core.catalog import municipality_choices
 from community.core.errors import NotFound
+from community.core.periods import Period, date_range, whole_year, year_to_date
 from community.core.permissions import require_staff
 from community.events.fields import KINDS
 from community.events.models import Event
@@ -541,39 +540,6 @@ def text_page(survey: Survey, question_id: int, filters: Filters, page: int):
 
 
 # --- comparing two periods ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-    label: str
-
-
-def same_day_last_year(day: date) -> date:
-    """The same month and day a year earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def year_to_date(today: date) -> tuple[Period, Period]:
-    """This year until today against last year until the same day (the default)."""
-    cut = format_skeleton("MMMMd", today, locale=str(get_locale() or "es_MX"))
-    last = same_day_last_year(today)
-    return (Period(date(today.year, 1, 1), today,
-                   str(_l("%(year)d hasta el %(day)s", year=today.year, day=cut))),
-            Period(date(last.year, 1, 1), last,
-                   str(_l("%(year)d hasta el %(day)s", year=last.year, day=cut))))
-
-
-def whole_year(year: int) -> Period:
-    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
-
-
-def date_range(start: date, end: date) -> Period:
-    return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
 
 
 def parse_periods(args, today: date) -> tuple[Period, Period, dict, dict]:

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from community.core import periods
 from community.core.errors import NotFound, PermissionDenied
 from community.surveys import results as res
 from tests.surveys.results_helpers import OTHER_CODE, answer, invite, make_event, make_survey
@@ -221,7 +222,7 @@ def test_parse_periods_years_and_ranges(app):
         _a, _b, _chosen, errors = res.parse_periods(
             MultiDict({"periodo": "anios", "anio_a": "3000", "anio_b": "x"}), today)
         assert set(errors) == {"anio_a", "anio_b"}
-    assert res.same_day_last_year(date(2024, 2, 29)) == date(2023, 2, 28)
+    assert periods.same_day_last_year(date(2024, 2, 29)) == date(2023, 2, 28)
 
 
 def test_only_staff_read_results_and_public_ones_need_publishing(app, make_user):

@@ -1,0 +1,228 @@
+"""The indicators' figures as the pages, exports and report show them: a card per indicator
+(the period against the same cut-off a year earlier, the change, the goal), the months of two
+years, the municipalities, and the rows behind a figure. Request-free: the period comes in as
+arguments, so tests pass a fixed day instead of freezing the clock.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community.core.catalog import municipality_choices
+from community.core.periods import (
+    Period,
+    date_range,
+    local_today,
+    months,
+    one_year_earlier,
+    quarter,
+    whole_year,
+    year_to_date,
+)
+from community.extensions import db
+from community.staff.indicators import INDICATORS, MIN_PUBLIC, Indicator
+from community.staff.models import IndicatorGoal, IndicatorHistory
+
+Value = int | float | None
+FIRST_YEAR = 2000
+RECORDS_PER_PAGE = 50
+
+
+@dataclass
+class Change:
+    absolute: Value
+    percent: Value  # None when there is nothing to compare with (a previous 0 or no data)
+    good: bool | None  # the change goes the way the indicator wants; None: no change/no data
+
+
+def change(indicator: Indicator, value: Value, previous: Value) -> Change:
+    if value is None or previous is None:
+        return Change(None, None, None)
+    absolute = round(value - previous, indicator.decimals) if indicator.decimals \
+        else value - previous
+    percent = round(100.0 * absolute / abs(previous), 1) if previous else None
+    if absolute == 0:
+        return Change(absolute, percent, None)
+    return Change(absolute, percent, (absolute > 0) == (indicator.direction == "up"))
+
+
+@dataclass
+class Card:
+    indicator: Indicator
+    value: Value
+    previous: Value
+    change: Change
+    goal: Value = None
+    goal_percent: Value = None
+    breakdown: list = field(default_factory=list)
+
+
+def goals(year: int) -> dict[str, float]:
+    rows = db.session.execute(select(IndicatorGoal.indicator, IndicatorGoal.value)
+                              .where(IndicatorGoal.year == year))
+    return dict(rows.all())
+
+
+def goal_percent(value: Value, goal: Value) -> Value:
+    if value is None or not goal:
+        return None
+    return round(100.0 * value / goal, 1)
+
+
+def card(indicator: Indicator, period: Period, previous: Period, municipality: str | None,
+         goal: Value = None) -> Card:
+    value, before = indicator.measure.values([period, previous], municipality)
+    out = Card(indicator, value, before, change(indicator, value, before), goal,
+               goal_percent(value, goal) if not municipality else None)
+    if indicator.breakdown is not None:
+        out.breakdown = indicator.breakdown(period, municipality)
+    return out
+
+
+def cards(period: Period, previous: Period, municipality: str | None = None,
+          indicators: list[Indicator] | None = None) -> list[Card]:
+    """One card per indicator. The goal shown is the one of the year the period ends in, and
+    only for the whole state (a goal is not split among municipalities)."""
+    year_goals = goals(period.end.year)
+    return [card(i, period, previous, municipality, year_goals.get(i.key))
+            for i in (indicators or INDICATORS)]
+
+
+@dataclass
+class MonthRow:
+    month: Period
+    value: Value
+    previous: Value
+
+
+def monthly(indicator: Indicator, year: int, municipality: str | None = None,
+            today: date | None = None) -> list[MonthRow]:
+    """The months of ``year`` against the same months a year earlier (a month in progress
+    against the same days), both years in one statement."""
+    today = today or local_today()
+    these = months(year, until=today if year == today.year else None)
+    if not these:
+        return []
+    earlier = [one_year_earlier(m) for m in these]
+    values = indicator.measure.values(these + earlier, municipality)
+    return [MonthRow(m, values[i], values[len(these) + i]) for i, m in enumerate(these)]
+
+
+@dataclass
+class Place:
+    code: str
+    name: str
+    value: Value
+
+
+def by_municipality(indicator: Indicator, period: Period) -> list[Place]:
+    names = dict(municipality_choices())
+    values = indicator.measure.by_municipality(period)
+    places = [Place(code, names.get(code, code), value) for code, value in values.items()
+              if value is not None]
+    return sorted(places, key=lambda p: (-(p.value or 0), p.name))
+
+
+def records(indicator: Indicator, period: Period, municipality: str | None, page: int):
+    """The rows behind the figure, a page at a time (None: the figure has no row list)."""
+    offset = (max(page, 1) - 1) * RECORDS_PER_PAGE
+    return indicator.measure.record_rows(period, municipality, RECORDS_PER_PAGE + 1, offset)
+
+
+def history(indicator: Indicator) -> list[IndicatorHistory]:
+    return list(db.session.scalars(select(IndicatorHistory).where(
+        IndicatorHistory.indicator == indicator.key).order_by(IndicatorHistory.year)))
+
+
+def public_value(indicator: Indicator, value: Value) -> Value:
+    """What a public page may show: a figure about people below five is withheld (None)."""
+    if value is not None and indicator.about_people and value < MIN_PUBLIC:
+        return None
+    return value
+
+
+# --- reading the period from a query string ----------------------------------------------------
+
+PERIOD_KINDS = {
+    "anio-a-la-fecha": _l("Año a la fecha"),
+    "trimestre": _l("Trimestre"),
+    "anio": _l("Año completo"),
+    "fechas": _l("Fechas"),
+}
+
+
+def _year(raw, today: date, errors: dict, name: str) -> int:
+    try:
+        year = int(raw) if raw not in (None, "") else today.year
+    except (TypeError, ValueError):
+        errors[name] = _l("Escribe un año de cuatro cifras.")
+        return today.year
+    if not FIRST_YEAR <= year <= today.year + 1:
+        errors[name] = _l("Elige un año entre %(a)d y %(b)d.", a=FIRST_YEAR, b=today.year + 1)
+        return today.year
+    return year
+
+
+def _day(raw, errors: dict, name: str) -> date | None:
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        errors[name] = _l("Escribe una fecha como 2026-03-31.")
+        return None
+    if day.year < FIRST_YEAR or day.year > 2100:
+        errors[name] = _l("Escribe una fecha como 2026-03-31.")
+        return None
+    return day
+
+
+def _quarter(raw, errors: dict) -> int:
+    if raw in (None, ""):
+        return 1
+    if str(raw) in ("1", "2", "3", "4"):
+        return int(raw)
+    errors["trimestre"] = _l("Elige un trimestre del 1 al 4.")
+    return 1
+
+
+def parse_period(args, today: date) -> tuple[Period, Period, dict, dict]:
+    """``?periodo=anio-a-la-fecha|trimestre|anio|fechas`` with ``anio``, ``trimestre``,
+    ``desde`` and ``hasta``: the period, the one a year earlier, what was chosen (to fill
+    the form again) and the errors by field; a bad value falls back to the year to date."""
+    errors: dict = {}
+    kind = args.get("periodo") or "anio-a-la-fecha"
+    if kind not in PERIOD_KINDS:
+        errors["periodo"] = _l("Elige un periodo de la lista.")
+        kind = "anio-a-la-fecha"
+    chosen = {"periodo": kind, "anio": str(args.get("anio") or ""),
+              "trimestre": str(args.get("trimestre") or ""),
+              "desde": str(args.get("desde") or "")[:10],
+              "hasta": str(args.get("hasta") or "")[:10]}
+    if kind == "anio":
+        period = whole_year(_year(args.get("anio"), today, errors, "anio"))
+    elif kind == "trimestre":
+        period = quarter(_year(args.get("anio"), today, errors, "anio"),
+                         _quarter(args.get("trimestre"), errors))
+    elif kind == "fechas":
+        start = _day(args.get("desde"), errors, "desde")
+        end = _day(args.get("hasta"), errors, "hasta")
+        if start and end and start > end:
+            errors["hasta"] = _l("La fecha final debe ser igual o posterior a la inicial.")
+        period = date_range(start, end) if start and end and not errors else None
+    else:
+        period = None
+    if period is None or errors:
+        this, previous = year_to_date(today)
+        return this, previous, chosen, errors
+    return period, one_year_earlier(period), chosen, errors
+
+
+def parse_municipality(args, errors: dict) -> str | None:
+    code = (args.get("municipio") or "").strip()
+    if not code:
+        return None
+    if code not in dict(municipality_choices()):
+        errors["municipio"] = _l("Elige un municipio de la lista.")
+        return None
+    return code

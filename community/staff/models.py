@@ -1,0 +1,41 @@
+"""What staff write about the indicators: the year's goals and the years before the platform."""
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.core.timeutil import utcnow
+from community.extensions import db
+
+
+class IndicatorGoal(db.Model):
+    """An indicator's goal for a calendar year (its *meta anual*); changes are audited."""
+
+    __tablename__ = "indicator_goal"
+    __table_args__ = (UniqueConstraint("indicator", "year", name="uq_indicator_goal_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    set_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IndicatorHistory(db.Model):
+    """A yearly figure from before the platform, typed from the program's reports: shown
+    apart from computed figures, with its source, never mixed into them."""
+
+    __tablename__ = "indicator_history"
+    __table_args__ = (UniqueConstraint("indicator", "year", name="uq_indicator_history_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
