@@ -105,12 +105,14 @@ def _register_blueprints(app: Flask) -> None:
     from community.library import bp as library_bp
     from community.profiles import bp as profiles_bp
     from community.staff import bp as staff_bp
+    from community.staff import public_bp as results_bp
     from community.surveys import bp as surveys_bp
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(results_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(library_bp)

@@ -226,3 +226,12 @@ def parse_municipality(args, errors: dict) -> str | None:
         errors["municipio"] = _l("Elige un municipio de la lista.")
         return None
     return code
+
+
+def display(value: Value, decimals: int = 0) -> str:
+    """A figure as people read it (1,234 or 4.32); a dash where there is no figure."""
+    if value is None:
+        return "—"
+    if decimals:
+        return f"{value:,.{decimals}f}"
+    return f"{int(round(value)):,}"
