@@ -102,7 +102,7 @@ def monthly(indicator: Indicator, year: int, municipality: str | None = None,
     """The months of ``year`` against the same months a year earlier (a month in progress
     against the same days), both years in one statement."""
     today = today or local_today()
-    these = months(year, until=today if year == today.year else None)
+    these = months(year, until=today if year >= today.year else None)  # no future months
     if not these:
         return []
     earlier = [one_year_earlier(m) for m in these]

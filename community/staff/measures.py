@@ -227,10 +227,10 @@ class Ratio:
                                                strict=True)]
 
     def by_municipality(self, period):
-        whole = self.whole.by_municipality(period)
-        return {code: _percent(value, whole.get(code))
-                for code, value in self.part.by_municipality(period).items()
-                if whole.get(code)}
+        # Every place with a whole: one where no row is part of it is 0 %, not missing.
+        part = self.part.by_municipality(period)
+        return {code: _percent(part.get(code, 0), total)
+                for code, total in self.whole.by_municipality(period).items() if total}
 
     def record_rows(self, period, municipality, limit, offset):
         return self.part.record_rows(period, municipality, limit, offset)
