@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from community.core import mail
 from community.core.console import Figure, register_tile
+from community.core.periods import local_today, year_to_date
 from community.profiles import queries as registry
+from community.staff.indicators import REGISTRY
 
 
 def _registry_counts(actor) -> list[Figure]:
@@ -40,7 +42,19 @@ register_tile("registry", _l("Validación del padrón"), "staff.registry_queue",
               description=_l("Registros nuevos de OSC y cambios a sus datos legales."))
 register_tile("padron", _l("Exportar el padrón"), "staff.registry_export_page",
               _padron_counts, order=20,
-              description=_l("El padrón de OSC validadas en CSV o JSON, con filtros."))
+              description=_l("El padrón de OSC validadas en Excel, CSV o JSON, con filtros."))
+def _indicator_counts(actor) -> list[Figure]:
+    this, _previous = year_to_date(local_today())
+    shown = ("asesorias-otorgadas", "personas-capacitadas")
+    return [Figure(_l("%(name)s en el año", name=REGISTRY[key].name),
+                   REGISTRY[key].measure.values([this])[0] or 0, attention=False)
+            for key in shown]
+
+
+register_tile("indicators", _l("Indicadores de resultados"), "staff.indicators",
+              _indicator_counts, order=70,
+              description=_l("Las cifras del programa del año a la fecha contra el año "
+                             "anterior, con su método, metas y exportaciones."))
 register_tile("mail", _l("Correo saliente"), "staff.mail_outbox", _mail_counts, order=80,
               description=_l("Los correos que esperan al servidor y los que fallaron."))
 register_tile("audit", _l("Bitácora"), "staff.audit_log", order=90,

@@ -42,13 +42,10 @@ def _form_context(chosen, errors):
 
 
 def _export_links() -> list[tuple[str, str]]:
-    """The export buttons whose routes exist (exports live in indicator_export_views)."""
-    from flask import current_app
-    wanted = [(_("Descargar Excel (XLSX)"), "staff.indicators_xlsx"),
-              (_("Descargar CSV"), "staff.indicators_csv"),
-              (_("Informe de resultados (PDF)"), "staff.indicators_report")]
-    return [(label, endpoint) for label, endpoint in wanted
-            if endpoint in current_app.view_functions]
+    """The downloads of indicator_export_views, with the page's period and municipality."""
+    return [(_("Descargar Excel (XLSX)"), "staff.indicators_export_xlsx"),
+            (_("Descargar CSV"), "staff.indicators_export_csv"),
+            (_("Informe de resultados (PDF)"), "staff.indicators_report_pdf")]
 
 
 def _grouped(cards):
