@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from community.core.catalog import municipality_choices, municipality_name
 from community.core.errors import ValidationError
+from community.core.pagecache import cached_page
 from community.core.pagination import page_arg
 from community.core.periods import local_today, whole_year, year_to_date
 from community.extensions import db
@@ -15,6 +16,7 @@ from community.staff import bp, charts, figures, indicator_services, public_bp
 from community.staff.figures import PERIOD_KINDS
 from community.staff.indicators import public_indicators
 
+RESULTS_MAX_AGE = 300
 MONTHS = [_l("ene"), _l("feb"), _l("mar"), _l("abr"), _l("may"), _l("jun"), _l("jul"),
           _l("ago"), _l("sep"), _l("oct"), _l("nov"), _l("dic")]
 QUARTERS = (1, 2, 3, 4)
@@ -151,20 +153,18 @@ def indicator_history(clave: str):
 
 
 @public_bp.route("/resultados")
+@cached_page("results", max_age=RESULTS_MAX_AGE)
 def public_results():
     """The program's main figures for citizens: the year to date against the same days of
     last year and the whole of last year, from the same registry as the staff cards; figures
-    about people below five are withheld."""
+    about people below five are withheld. Anonymous visitors share one copy for up to five
+    minutes: the figures read every module, so no one module's writes can expire it."""
     today = local_today()
     this, previous = year_to_date(today)
     last_year = whole_year(today.year - 1)
-    chosen = public_indicators()
-    now_cards = figures.cards(this, previous, None, chosen)
-    year_values = {i.key: v for i, v in zip(
-        chosen, (i.measure.values([last_year])[0] for i in chosen), strict=True)}
-    rows = [(c.indicator, figures.public_value(c.indicator, c.value),
-             figures.public_value(c.indicator, c.previous),
-             figures.public_value(c.indicator, year_values[c.indicator.key]))
-            for c in now_cards]
+    rows = []
+    for indicator in public_indicators():  # the three periods of a figure in one statement
+        values = indicator.measure.values([this, previous, last_year])
+        rows.append((indicator, *(figures.public_value(indicator, v) for v in values)))
     return render_template("staff/public_results.html", rows=rows, this=this,
                            previous=previous, last_year=last_year, show=figures.display)
