@@ -108,8 +108,8 @@ def event(starts, kind="taller", status="published", municipality=TOLUCA, hours=
     return row
 
 
-def attend(ev, user, organization=None, checked_in=True):
-    row = Registration(event_id=ev.id, user_id=user.id, status="confirmed",
+def attend(ev, user, organization=None, checked_in=True, status="confirmed"):
+    row = Registration(event_id=ev.id, user_id=user.id, status=status,
                        ticket=f"boleto-{next(_numbers)}",
                        organization_id=organization.id if organization else None,
                        checked_in_at=ev.starts_at if checked_in else None)
@@ -294,6 +294,8 @@ def test_attendances_count_check_ins_and_people_count_once(app, make_user):
         attend(training, person, organization=osc)
     attend(trainings[0], other)  # came on their own, for no OSC
     attend(trainings[0], absent, checked_in=False)
+    attend(trainings[1], absent, checked_in=False, status="cancelled")  # withdrew
+    attend(trainings[2], absent, checked_in=False, status="waitlisted")
     cancelled = event(at(2026, 5, 5), status="cancelled")
     attend(cancelled, guest)
     congress = event(at(2026, 10, 8), kind="congreso", hours=30)
@@ -322,9 +324,12 @@ def test_one_person_at_three_events_is_three_attendances_and_one_person(app, mak
     person = make_user()
     for day in (3, 10, 17):
         attend(event(at(2026, 2, day)), person)
+    attend(event(at(2025, 12, 31, 23, 30)), person)  # New Year's Eve: 2025's
     _db.session.commit()
-    assert values("asistencias", [Y26]) == [3]
-    assert values("personas-capacitadas", [Y26]) == [1]
+    assert values("asistencias", [Y25, Y26]) == [1, 3]
+    assert values("personas-capacitadas", [Y25, Y26]) == [1, 1]
+    assert values("personas-capacitadas", [date_range(date(2025, 12, 1), date(2026, 2, 28))]) \
+        == [1]
 
 
 # --- the padrón ------------------------------------------------------------------------------
@@ -388,6 +393,33 @@ def test_downloads_count_every_month_the_period_touches(app):
     rows = all_records("descargas-biblioteca", Y26)
     assert sum(int(r.detail.split(": ")[1]) for r in rows) == 14 and len(rows) == 3
 
+
+def test_downloads_agree_with_the_librarys_own_monthly_counts(app):
+    """Counted through the library's service (robots and a double click left out), then
+    compared with the library's own monthly totals (``queries.downloads_by_month``)."""
+    from community.library import queries as library_queries
+    from community.library import services as library_services
+
+    manual, guide = make_resource("Manual de procuración"), make_resource("Guía fiscal")
+    browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+    counted = 0
+    for n, (resource, when) in enumerate([(manual, at(2025, 11, 3)), (manual, at(2025, 12, 9)),
+                                          (guide, at(2025, 12, 10)), (manual, at(2026, 1, 7)),
+                                          (guide, at(2026, 2, 2)), (guide, at(2026, 2, 3))]):
+        counted += library_services.count_download(resource, f"10.0.0.{n}", browser, now=when)
+    assert not library_services.count_download(manual, "10.0.0.9", "Googlebot/2.1",
+                                                now=at(2026, 2, 4))
+    assert not library_services.count_download(guide, "10.0.0.5", browser,
+                                                now=at(2026, 2, 3) + timedelta(seconds=5))
+    _db.session.commit()
+    assert counted == 6
+
+    by_month = dict(library_queries.downloads_by_month(24))
+    for period in months(2025) + months(2026):
+        assert values("descargas-biblioteca", [period]) == [by_month.get(period.label, 0)]
+    assert values("descargas-biblioteca", [Y25, Y26]) == [3, 3]
+    assert values("descargas-biblioteca", [date_range(date(2025, 12, 1),
+                                                      date(2026, 2, 28))]) == [5]
 
 def _scale_survey():
     survey = make_survey([("likert_satisfaction", "¿Qué tan satisfecha quedaste?"),
