@@ -3,7 +3,7 @@ same cut-off of the previous year, a quarter, a whole year or any range of days.
 
 A period's days are days in Mexico City; the database stores UTC, so a period turns into a
 half-open UTC range at local midnight (an event at 23:30 on 31 December in Mexico City is
-06:30 on 1 January in UTC and belongs to the old year). Surveys and the indicators both
+05:30 on 1 January in UTC and belongs to the old year). Surveys and the indicators both
 compare periods with these helpers, so a "year to date" means the same thing on both pages.
 """
 
