@@ -25,7 +25,7 @@ from community.core.errors import NotFound, PermissionDenied, ValidationError
 from community.core.inputs import DESCRIPTION_MAX, REASON_MAX, as_id, check_length
 from community.core.permissions import require_staff
 from community.core.text import slugify
-from community.core.timeutil import utcnow
+from community.core.timeutil import to_local, utcnow
 from community.extensions import db
 from community.library import access
 from community.library.labels import FORMATS, KINDS, LANGUAGES, RIGHTS
@@ -569,7 +569,7 @@ def count_download(resource: Resource, address: str | None, user_agent: str | No
     visitor = visitor_key(address, user_agent, now)
     if not _claim_visit(resource.id, visitor, now):
         return False
-    _add_to_month(resource.id, f"{now:%Y-%m}")
+    _add_to_month(resource.id, f"{to_local(now):%Y-%m}")  # the month in Mexico City
     db.session.execute(update(Resource).where(Resource.id == resource.id)
                        .values(download_count=Resource.download_count + 1))
     return True

@@ -236,3 +236,14 @@ def test_a_restricted_cover_is_a_page_image_for_readers_only(app, client, staff,
     member = client_as(app, make_org().admin)
     for path in ("/biblioteca", f"/biblioteca/{guide.slug}"):
         assert cover in member.get(path).get_data(as_text=True), path
+
+
+def test_a_download_counts_in_the_month_of_mexico_city(app, staff, issue):
+    """At 20:00 on 31 December in Toluca it is already January in UTC: the download belongs
+    to December, as the indicators' periods do."""
+    from datetime import datetime
+
+    late_evening = datetime(2026, 1, 1, 2, 0)  # UTC: 31 Dec 2025, 20:00 in Mexico City
+    assert services.count_download(issue, "10.0.0.9", BROWSER, late_evening)
+    db.session.commit()
+    assert [row.month for row in db.session.query(DownloadMonth)] == ["2025-12"]
