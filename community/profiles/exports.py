@@ -92,7 +92,7 @@ def registry_record(org, now: datetime | None = None) -> dict:
         "municipios_atendidos_claves": ", ".join(m.code for m in served) or None,
         "estatus": str(STATUS_LABELS.get(status, status)),
         "estatus_codigo": status,
-        "validada_en": org.validated_at.date() if org.validated_at else None,
+        "validada_en": to_local(org.validated_at).date() if org.validated_at else None,
         "ultima_confirmacion": confirmed.date() if confirmed else None,
         "actualizada_en": org.updated_at,
     }

@@ -19,7 +19,7 @@ from community.core.models import ActivityArea, Municipality
 from community.core.pagination import parse_page
 from community.core.permissions import require_staff
 from community.core.text import fold
-from community.core.timeutil import utcnow
+from community.core.timeutil import to_local, utcnow
 from community.extensions import db
 from community.profiles.fields import POPULATIONS, STATUS_LABELS, as_text
 from community.profiles.models import (
@@ -442,7 +442,7 @@ def public_record(org: Organization, now: datetime | None = None) -> dict:
         "poblaciones": org.populations,
         "municipios_atendidos": [m.code for m in org.served_municipalities],
         "estatus": display_status(org, now),
-        "validada_en": as_text(org.validated_at.date()) if org.validated_at else None,
+        "validada_en": as_text(to_local(org.validated_at).date()) if org.validated_at else None,
         "ultima_confirmacion": as_text(confirmed.date()) if confirmed else None,
         "actualizada_en": org.updated_at.isoformat(timespec="seconds") + "Z",
     }
