@@ -13,6 +13,7 @@ def _phone(digits: str) -> str:
 # The routes register themselves on bp when their modules are imported.
 from community.profiles import (  # noqa: E402, F401
     api,
+    claim_views,
     directory_views,
     models,
     search,
