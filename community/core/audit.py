@@ -81,6 +81,8 @@ ACTION_LABELS: dict[str, Any] = {
     "organization.rejected": _l("OSC rechazada"),
     "organization.validated": _l("OSC validada"),
     "privacy.accepted": _l("Aviso de privacidad aceptado"),
+    "registry.import_analysed": _l("Padrón importado: revisión previa"),
+    "registry.import_applied": _l("Padrón importado: cambios aplicados"),
     "survey.close": _l("Encuesta cerrada"),
     "survey.create": _l("Encuesta creada"),
     "survey.duplicate": _l("Encuesta duplicada"),
