@@ -44,6 +44,12 @@ class AdvisoryRequest(db.Model):
         Index("ix_advisory_request_assignee_confirmed", "assignee_id", "confirmed_at", "id"),
         Index("ix_advisory_request_state_municipality_topic", "state", "municipality_code",
               "topic"),
+        # The indicators: first contacts in a period (median days, share in time) and the
+        # requests concluded in a period, each from its own index (staff/indicators.py).
+        Index("ix_advisory_request_first_contact", "first_contact_at", "confirmed_at",
+              "first_contact_due", "municipality_code"),
+        Index("ix_advisory_request_state_concluded", "state", "concluded_at",
+              "municipality_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +180,10 @@ class AdvisoryOutcome(db.Model):
     """What the advice achieved (``kind`` in labels.OUTCOMES), with its date when known."""
 
     __tablename__ = "advisory_outcome"
+    # The indicators count outcomes of a kind by the day they were achieved.
+    __table_args__ = (
+        Index("ix_advisory_outcome_kind_achieved", "kind", "achieved_on", "request_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(

@@ -42,16 +42,20 @@ def seed_demo() -> None:
 @click.option("--surveys", "surveys", type=click.IntRange(min=0), default=0,
               show_default=True,
               help="Cuántas respuestas crear en una encuesta de satisfacción de 15 preguntas.")
+@click.option("--attendances", "attendances", type=click.IntRange(min=0), default=0,
+              show_default=True,
+              help="Cuántas asistencias (registros de entrada) crear en eventos de dos años.")
 @click.option("--seed", "seed_value", type=int, default=SEED, show_default=True,
               help="Semilla del generador: la misma semilla da los mismos datos.")
 @click.option("--append", is_flag=True,
               help="Agregar aunque ya haya organizaciones o solicitudes de escala.")
 @click.option("--batch-size", type=click.IntRange(min=100), default=2000, show_default=True,
               help="Filas por inserción.")
-def seed_scale(orgs: int, advisory: int, surveys: int, seed_value: int, append: bool,
-               batch_size: int) -> None:
+def seed_scale(orgs: int, advisory: int, surveys: int, attendances: int, seed_value: int,
+               append: bool, batch_size: int) -> None:
     """Fill the registry with many fictional OSCs, the advisory queue with many requests,
-    and a satisfaction survey with many answers, for benchmarks (bulk inserts)."""
+    a satisfaction survey with many answers, and two years of events with many attendances,
+    for benchmarks (bulk inserts)."""
     from community.core import pagecache
     from community.demo import fake
     from community.extensions import db
@@ -67,6 +71,9 @@ def seed_scale(orgs: int, advisory: int, surveys: int, seed_value: int, append: 
             _scale_advisory(advisory, seed_value, append, batch_size, places)
         if surveys:
             _scale_surveys(surveys, seed_value, append, batch_size, places)
+        if attendances:
+            _scale_attendances(attendances, seed_value, append, batch_size, places)
+            pagecache.bump("events")
         db.session.commit()
     if orgs and "search" in current_app.cli.commands:
         click.echo("Reconstruye el índice de búsqueda: flask search reindex")
@@ -191,3 +198,31 @@ def _scale_surveys(count: int, seed_value: int, append: bool, batch_size: int,
             bar.update(size)
     click.echo(f"{count} respuestas de escala a la encuesta {survey.id} creadas en "
                f"{time.perf_counter() - started:.1f} s.")
+
+
+def _scale_attendances(count: int, seed_value: int, append: bool, batch_size: int,
+                       places) -> None:
+    """``count`` attendances (checked-in registrations) at two years of scale events of every
+    kind, by scale people on behalf of the scale OSCs; the scale advisory requests of an OSC
+    get one of those OSCs."""
+    import random
+
+    from community.core.timeutil import utcnow
+    from community.demo import scale_events
+
+    started = time.perf_counter()
+    existing = scale_events.attendance_scale_count()
+    if existing and not append:
+        raise click.ClickException(
+            f"Ya hay {existing} asistencias de escala. Usa --append para agregar más, o "
+            "empieza con una base de datos vacía.")
+    rng = random.Random(f"{seed_value}:asistencias:{existing}")
+    with click.progressbar(length=count, label="Asistencias") as bar:
+        made = scale_events.seed_attendances(count, rng, places, utcnow(), batch_size,
+                                             progress=bar.update)
+    linked = scale_events.link_advisory_organizations(rng, batch_size)
+    click.echo(f"{count} asistencias de escala creadas en {made['events']} eventos, con "
+               f"{made['people']} personas y {made['registrations']} registros, en "
+               f"{time.perf_counter() - started:.1f} s.")
+    if linked:
+        click.echo(f"{linked} solicitudes de asesoría de escala vinculadas a una OSC.")

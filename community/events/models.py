@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -123,6 +124,11 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_event_registration_event_status_queue", "event_id", "status", "queued_at"),
+        # The indicators count attendances (and distinct people, OSCs) event by event from the
+        # checked-in rows only, without reading the table (staff/indicators.py).
+        Index("ix_event_registration_attended", "event_id", "user_id", "organization_id",
+              sqlite_where=text("checked_in_at IS NOT NULL"),
+              postgresql_where=text("checked_in_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

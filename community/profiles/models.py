@@ -59,6 +59,10 @@ class Organization(db.Model):
         Index("ix_organization_status_municipality_name", "status", "municipality_code",
               "name_folded"),
         Index("ix_organization_status_name", "status", "name_folded"),
+        # The padrón at a date (staff/indicators.py): validated by then, with what its
+        # figures ask (stale, CLUNI, donataria, the municipality), without reading the table.
+        Index("ix_organization_status_validated", "status", "validated_at",
+              "municipality_code", "confirmed_at", "sat_donee", "cluni"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
