@@ -1,0 +1,335 @@
+"""The padrón's import for staff (/personal/padron/importar): upload the government's file,
+say which column is which, read the dry run (what would be new, updated, unchanged, a
+possible duplicate or an error), then apply it. The work is padron_import.py's; these pages
+only ask and show.
+
+A file of fewer than PADRON_INLINE_ROWS rows is applied within its request; a larger one in a
+background thread with its own app context, while /progreso shows a <progress> bar that
+reloads itself every two seconds (a <meta> refresh: no JavaScript needed).
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from community.core.console import register_tile
+from community.core.errors import NotFound, ValidationError
+from community.core.pagination import page_arg
+from community.core.permissions import require_staff
+from community.extensions import db
+from community.profiles.forms import EmptyForm
+from community.profiles.models import PadronImport
+from community.staff import bp
+
+log = logging.getLogger(__name__)
+
+UPLOAD_FIELD = "archivo"
+# The engine judges the file's size (20 MB) and answers next to the field; a request up to
+# this size reaches it, only one far beyond is cut off with Flask's 413.
+UPLOAD_REQUEST_LIMIT = 48 * 1024 * 1024
+PER_PAGE = 50
+REFRESH_SECONDS = 2
+CLASSES = ("new", "update", "unchanged", "duplicate", "error")
+CLASS_LABELS = {
+    "new": _l("Nuevas"),
+    "update": _l("Con cambios"),
+    "unchanged": _l("Sin cambios"),
+    "duplicate": _l("Posibles duplicados"),
+    "error": _l("Con errores"),
+}
+CLASS_HINTS = {
+    "new": _l("No están en el padrón de la plataforma: se crearán como OSC sin administrar."),
+    "update": _l("El mismo RFC o CLUNI que una OSC de la plataforma, con datos distintos: se "
+                 "actualizarán y cada cambio quedará en su historial."),
+    "unchanged": _l("Ya están en la plataforma con los mismos datos: no cambia nada."),
+    "duplicate": _l("Un nombre muy parecido en el mismo municipio: nunca se unen solas; "
+                    "revísalas y, si hace falta, corrígelas a mano."),
+    "error": _l("No se pueden importar: el motivo está en cada fila."),
+}
+# The classes staff may accept on apply (duplicates and errors are never applied).
+ACCEPTABLE = ("new", "update")
+STATUS_LABELS = {
+    "uploaded": _l("Subido"),
+    "analysed": _l("Revisado"),
+    "applying": _l("Aplicando"),
+    "applied": _l("Aplicado"),
+    "failed": _l("Falló"),
+}
+
+
+def _engine():
+    """The import engine (padron_import.py), imported when first used."""
+    from community.profiles import padron_import
+
+    return padron_import
+
+
+@bp.url_value_preprocessor
+def _padron_upload_limit(endpoint, _values) -> None:
+    """Set before anything reads the body (the CSRF check reads the form in a before_request),
+    so that a file over the engine's limit gets its message next to the field."""
+    if endpoint == "staff.padron_upload" and request.method == "POST":
+        request.max_content_length = max(UPLOAD_REQUEST_LIMIT,
+                                         current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+def _import(import_id: int) -> PadronImport:
+    require_staff(current_user)
+    imp = db.session.get(PadronImport, import_id)
+    if imp is None:
+        raise NotFound()
+    return imp
+
+
+def _messages(error: ValidationError) -> dict[str, str]:
+    return {str(name): str(message) for name, message in error.errors.items()}
+
+
+# --- upload --------------------------------------------------------------------------------
+
+
+def _upload_page(errors: dict | None = None, status: int = 200):
+    recent = db.session.scalars(db.select(PadronImport)
+                                .order_by(PadronImport.created_at.desc(), PadronImport.id.desc())
+                                .limit(20)).all()
+    return render_template("profiles/padron_upload.html", form=EmptyForm(), errors=errors or {},
+                           recent=recent, status_labels=STATUS_LABELS), status
+
+
+@bp.route("/padron/importar", methods=["GET", "POST"])
+@login_required
+def padron_upload():
+    require_staff(current_user)
+    if request.method == "GET":
+        return _upload_page()
+    upload = request.files.get(UPLOAD_FIELD)
+    if upload is None or not upload.filename:
+        return _upload_page({UPLOAD_FIELD: _("Elige el archivo del padrón (CSV o XLSX).")}, 400)
+    try:
+        imp = _engine().store_upload(current_user, upload)
+    except ValidationError as error:
+        db.session.rollback()
+        return _upload_page(_messages(error), 422)
+    db.session.commit()
+    return redirect(url_for("staff.padron_mapping", import_id=imp.id), code=303)
+
+
+# --- mapping -------------------------------------------------------------------------------
+
+
+def _column(index: int) -> str:
+    return f"columna-{index}"
+
+
+def _mapping_page(imp: PadronImport, chosen: dict[int, str], errors: dict | None = None,
+                  status: int = 200):
+    engine = _engine()
+    headers = engine.headers(imp)
+    errors = errors or {}
+    # An error named after a column ("3" or "columna-3") goes next to its select; any other
+    # (the mapping as a whole) above the form.
+    by_column: dict[str, str] = {}
+    general: list[str] = []
+    for name, message in errors.items():
+        key = name.removeprefix("columna-")
+        if key.isdigit() and int(key) < len(headers):
+            by_column[_column(int(key))] = message
+        else:
+            general.append(message)
+    return render_template(
+        "profiles/padron_mapping.html", imp=imp, headers=headers, chosen=chosen,
+        fields=list(engine.FIELDS.items()), column=_column, errors=by_column,
+        general_errors=general, form=EmptyForm()), status
+
+
+@bp.route("/padron/importar/<int:import_id>", methods=["GET", "POST"])
+@login_required
+def padron_mapping(import_id: int):
+    imp = _import(import_id)
+    engine = _engine()
+    if request.method == "GET":
+        headers = engine.headers(imp)
+        saved = {int(k): v for k, v in (imp.mapping or {}).items()}
+        return _mapping_page(imp, saved or engine.guess_mapping(headers))
+    headers = engine.headers(imp)
+    fields = set(engine.FIELDS)
+    chosen: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    for index in range(len(headers)):
+        value = request.form.get(_column(index), "").strip()
+        if not value:
+            continue
+        if value not in fields:
+            errors[_column(index)] = _("Elige un dato de la lista.")
+        else:
+            chosen[index] = value
+    if errors:
+        return _mapping_page(imp, chosen, errors, 400)
+    try:
+        engine.analyse(current_user, imp, chosen)
+    except ValidationError as error:
+        db.session.rollback()
+        return _mapping_page(imp, chosen, _messages(error), 422)
+    db.session.commit()
+    return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
+
+
+# --- the dry run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of a class's rows, shaped like Flask-SQLAlchemy's Pagination for
+    templates/_pagination.html."""
+
+    items: list
+    page: int
+    total: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _dry_run(imp: PadronImport):
+    """The dry run of the import's saved mapping, read again (the engine keeps only its
+    counts); nothing it changes is committed by a GET."""
+    mapping = {int(k): v for k, v in (imp.mapping or {}).items()}
+    return _engine().analyse(current_user, imp, mapping)
+
+
+@bp.route("/padron/importar/<int:import_id>/revision")
+@login_required
+def padron_review(import_id: int):
+    imp = _import(import_id)
+    if imp.status == "uploaded" or not imp.mapping:
+        return redirect(url_for("staff.padron_mapping", import_id=imp.id))
+    status, counts_before = imp.status, dict(imp.counts or {})
+    try:
+        dry_run = _dry_run(imp)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(" ".join(_messages(error).values()), "error")
+        return redirect(url_for("staff.padron_mapping", import_id=imp.id))
+    counts = {klass: int(dry_run.counts.get(klass, 0)) for klass in CLASSES}
+    if status in ("applying", "applied"):
+        # Read after applying, the file is all "unchanged": the page keeps what it was.
+        imp.status, imp.counts = status, counts_before
+    klass = request.args.get("clase", "")
+    if klass not in CLASSES:
+        klass = next((k for k in CLASSES if counts[k]), "new")
+    rows = [row for row in dry_run.rows if row.klass == klass]
+    number = min(page_arg(request.args, "pagina"), max(1, -(-len(rows) // PER_PAGE)))
+    page = RowPage(rows[(number - 1) * PER_PAGE:number * PER_PAGE], number, len(rows))
+    return render_template(
+        "profiles/padron_review.html", imp=imp, counts=counts, klass=klass, page=page,
+        classes=CLASSES, class_labels=CLASS_LABELS, class_hints=CLASS_HINTS,
+        acceptable=ACCEPTABLE, field_labels=_engine().FIELDS, status_labels=STATUS_LABELS,
+        page_url=lambda n: url_for("staff.padron_review", import_id=imp.id, clase=klass,
+                                   pagina=n, _anchor="filas"),
+        form=EmptyForm())
+
+
+# --- apply ---------------------------------------------------------------------------------
+
+
+def _inline(imp: PadronImport) -> bool:
+    config = current_app.config
+    return bool(config.get("PADRON_APPLY_INLINE")) or (
+        (imp.rows or 0) < int(config.get("PADRON_INLINE_ROWS", 3000)))
+
+
+def _apply_in_background(app, import_id: int, user_id: int, accept: frozenset) -> None:
+    """The thread's work: its own app context and session; the progress is committed as it
+    goes (a re-applied file changes nothing, so a run cut short can simply be applied
+    again)."""
+    from community.accounts.models import User
+
+    with app.app_context():
+        imp = db.session.get(PadronImport, import_id)
+        actor = db.session.get(User, user_id)
+
+        def progress(done: int) -> None:
+            imp.progress = done
+            db.session.commit()
+
+        try:
+            _engine().apply(actor, imp, accept=accept, progress=progress)
+            db.session.commit()
+        except Exception as error:  # noqa: BLE001 - the page must say it failed, not spin
+            log.exception("The padrón import %s failed", import_id)
+            db.session.rollback()
+            imp = db.session.get(PadronImport, import_id)
+            imp.status = "failed"
+            imp.error = str(error)[:2000]
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
+@bp.route("/padron/importar/<int:import_id>/aplicar", methods=["POST"])
+@login_required
+def padron_apply(import_id: int):
+    imp = _import(import_id)
+    if imp.status in ("applying", "applied"):
+        return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
+    if imp.status not in ("analysed", "failed"):
+        flash(_("Primero elige las columnas y revisa el resultado de la prueba."), "error")
+        return redirect(url_for("staff.padron_mapping", import_id=imp.id), code=303)
+    accept = frozenset(request.form.getlist("aceptar")) & set(ACCEPTABLE)
+    if not accept:
+        flash(_("Elige qué aplicar: las OSC nuevas, los cambios o ambos."), "error")
+        return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
+    engine = _engine()
+    if _inline(imp):
+        try:
+            engine.apply(current_user, imp, accept=accept,
+                         progress=lambda done: setattr(imp, "progress", done))
+        except ValidationError as error:
+            db.session.rollback()
+            flash(" ".join(_messages(error).values()), "error")
+            return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
+        db.session.commit()
+        return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
+    imp.status, imp.progress, imp.error = "applying", 0, None
+    db.session.commit()
+    app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
+    threading.Thread(target=_apply_in_background, args=(app, imp.id, current_user.id, accept),
+                     name=f"padron-import-{imp.id}", daemon=True).start()
+    return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
+
+
+@bp.route("/padron/importar/<int:import_id>/progreso")
+@login_required
+def padron_progress(import_id: int):
+    imp = _import(import_id)
+    return render_template("profiles/padron_progress.html", imp=imp,
+                           refresh=REFRESH_SECONDS if imp.status == "applying" else None,
+                           class_labels=CLASS_LABELS, status_labels=STATUS_LABELS)
+
+
+register_tile("padron_import", _l("Importar el padrón"), "staff.padron_upload", order=25,
+              description=_l("Cargar el archivo del padrón del gobierno (CSV o Excel): probar, "
+                             "revisar duplicados y aplicar."))
