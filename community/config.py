@@ -106,6 +106,8 @@ class Config:
         self.PAGE_CACHE_DISABLED = _env_bool("PAGE_CACHE_DISABLED", False)
         # Bytes of rendered pages each process keeps (least recently used go first).
         self.PAGE_CACHE_MAX_BYTES = int(env.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+        # How long a computed indicator may be reused (staff/figures.py); 0: never.
+        self.INDICATOR_CACHE_SECONDS = int(env.get("INDICATOR_CACHE_SECONDS", "120"))
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
@@ -186,5 +188,7 @@ class TestConfig(Config):
         self.SOCKETIO_MESSAGE_QUEUE = None
         # A thread reading each test's small index would only race the test's own clean-up.
         self.SEARCH_WARM = False
+        # Each test makes its own rows: a figure kept from an earlier test would be wrong.
+        self.INDICATOR_CACHE_SECONDS = 0
         # The padrón's import applies within the request: no thread outlives the test's data.
         self.PADRON_APPLY_INLINE = True

@@ -18,6 +18,7 @@ from community.events.models import Event
 from community.events.queries import upcoming_condition
 from community.extensions import db
 from community.forums.models import Category, Topic
+from community.staff import figures
 from community.staff.indicators import REGISTRY
 
 #: "Since the beginning": before any record the platform can hold.
@@ -35,7 +36,7 @@ class HomeFigures:
 
 
 def _indicator(key: str, period: Period) -> int:
-    return REGISTRY[key].measure.values([period])[0] or 0
+    return figures.values(REGISTRY[key], [period])[0] or 0
 
 
 def home_figures(now: datetime | None = None) -> HomeFigures:
@@ -48,7 +49,7 @@ def home_figures(now: datetime | None = None) -> HomeFigures:
         .where(Topic.hidden.is_(False), Category.members_only.is_(False))) or 0
     return HomeFigures(
         validated_organizations=_indicator("padron-validadas", today),
-        municipalities=len(REGISTRY["padron-validadas"].measure.by_municipality(today)),
+        municipalities=len(figures.municipality_values(REGISTRY["padron-validadas"], today)),
         upcoming_events=upcoming,
         past_events=_indicator("eventos-impartidos", today),
         attendances=_indicator("asistencias", today),

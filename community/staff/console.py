@@ -9,6 +9,7 @@ from community.core import mail
 from community.core.console import Figure, register_tile
 from community.core.periods import local_today, year_to_date
 from community.profiles import queries as registry
+from community.staff import figures
 from community.staff.indicators import REGISTRY
 
 
@@ -47,7 +48,7 @@ def _indicator_counts(actor) -> list[Figure]:
     this, _previous = year_to_date(local_today())
     shown = ("asesorias-otorgadas", "personas-capacitadas")
     return [Figure(_l("%(name)s en el año", name=REGISTRY[key].name),
-                   REGISTRY[key].measure.values([this])[0] or 0, attention=False)
+                   figures.values(REGISTRY[key], [this])[0] or 0, attention=False)
             for key in shown]
 
 

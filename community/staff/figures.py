@@ -4,13 +4,18 @@ years, the municipalities, and the rows behind a figure. Request-free: the perio
 arguments, so tests pass a fixed day instead of freezing the clock.
 """
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.core.catalog import municipality_choices
+from community.core.models import DataVersion
 from community.core.periods import (
     Period,
     date_range,
@@ -28,6 +33,69 @@ from community.staff.models import IndicatorGoal, IndicatorHistory
 Value = int | float | None
 FIRST_YEAR = 2000
 RECORDS_PER_PAGE = 50
+MAX_CACHED = 4096
+
+
+# --- computed figures, kept a short while -------------------------------------------------
+#
+# A figure counts up to millions of rows (a year of attendances), and staff, the console,
+# the home page and /resultados ask for the same few again and again. Each process keeps a
+# computed figure under the data versions of the page cache (registry, events, library: a
+# write there makes it stale at once) and for at most ``INDICATOR_CACHE_SECONDS`` (120 by
+# default), which bounds how late advisory, surveys and downloads (not tracked there) show.
+
+_figures: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _data_versions() -> tuple:
+    """Every namespace's data version, read once per request (a table of a few rows)."""
+    if has_request_context() and "data_versions" in g:
+        return g.data_versions
+    versions = tuple(sorted(db.session.execute(
+        select(DataVersion.namespace, DataVersion.version)).all()))
+    if has_request_context():
+        g.data_versions = versions
+    return versions
+
+
+def _max_age() -> int:
+    return int(current_app.config.get("INDICATOR_CACHE_SECONDS", 120)) if has_app_context() \
+        else 0
+
+
+def _remembered(key: tuple, compute):
+    max_age = _max_age()
+    if max_age <= 0:
+        return compute()
+    key = (*key, _data_versions(), int(time.time() // max_age))
+    with _lock:
+        if key in _figures:
+            _figures.move_to_end(key)
+            return _figures[key]
+    value = compute()
+    with _lock:
+        _figures[key] = value
+        while len(_figures) > MAX_CACHED:
+            _figures.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    with _lock:
+        _figures.clear()
+
+
+def values(indicator: Indicator, periods: list[Period], municipality: str | None = None):
+    """``indicator.measure.values`` through the short-lived cache."""
+    spans = tuple((p.start, p.end) for p in periods)
+    return list(_remembered(("values", indicator.key, spans, municipality),
+                            lambda: indicator.measure.values(periods, municipality)))
+
+
+def municipality_values(indicator: Indicator, period: Period) -> dict:
+    return dict(_remembered(("places", indicator.key, period.start, period.end),
+                            lambda: indicator.measure.by_municipality(period)))
 
 
 @dataclass
@@ -73,7 +141,7 @@ def goal_percent(value: Value, goal: Value) -> Value:
 
 def card(indicator: Indicator, period: Period, previous: Period, municipality: str | None,
          goal: Value = None) -> Card:
-    value, before = indicator.measure.values([period, previous], municipality)
+    value, before = values(indicator, [period, previous], municipality)
     out = Card(indicator, value, before, change(indicator, value, before), goal,
                goal_percent(value, goal) if not municipality else None)
     if indicator.breakdown is not None:
@@ -106,8 +174,8 @@ def monthly(indicator: Indicator, year: int, municipality: str | None = None,
     if not these:
         return []
     earlier = [one_year_earlier(m) for m in these]
-    values = indicator.measure.values(these + earlier, municipality)
-    return [MonthRow(m, values[i], values[len(these) + i]) for i, m in enumerate(these)]
+    counted = values(indicator, these + earlier, municipality)
+    return [MonthRow(m, counted[i], counted[len(these) + i]) for i, m in enumerate(these)]
 
 
 @dataclass
@@ -119,8 +187,8 @@ class Place:
 
 def by_municipality(indicator: Indicator, period: Period) -> list[Place]:
     names = dict(municipality_choices())
-    values = indicator.measure.by_municipality(period)
-    places = [Place(code, names.get(code, code), value) for code, value in values.items()
+    counted = municipality_values(indicator, period)
+    places = [Place(code, names.get(code, code), value) for code, value in counted.items()
               if value is not None]
     return sorted(places, key=lambda p: (-(p.value or 0), p.name))
 

@@ -114,7 +114,7 @@ def indicator_records(clave: str):
         "staff/indicator_records.html", indicator=found, rows=rows[:figures.RECORDS_PER_PAGE],
         more=more, page=page, period=period, municipality=municipality,
         municipality_label=municipality_name(municipality), query=_query(chosen),
-        value=found.measure.values([period], municipality)[0],
+        value=figures.values(found, [period], municipality)[0],
         **_form_context(chosen, errors)), 400 if errors else 200
 
 
@@ -164,7 +164,7 @@ def public_results():
     last_year = whole_year(today.year - 1)
     rows = []
     for indicator in public_indicators():  # the three periods of a figure in one statement
-        values = indicator.measure.values([this, previous, last_year])
+        values = figures.values(indicator, [this, previous, last_year])
         rows.append((indicator, *(figures.public_value(indicator, v) for v in values)))
     return render_template("staff/public_results.html", rows=rows, this=this,
                            previous=previous, last_year=last_year, show=figures.display)

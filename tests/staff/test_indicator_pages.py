@@ -151,3 +151,26 @@ def test_year_to_date_default_matches_the_cut_off(staff_client):
     body = staff_client.get("/personal/indicadores").get_data(as_text=True)
     assert f"{today.year - 1} hasta el" in body
     assert date(today.year, 1, 1) <= today <= today + timedelta(days=1)
+
+
+def test_a_kept_figure_is_dropped_when_the_registry_changes(app, db, make_org):
+    """The cache of computed figures (on in production) follows the page cache's versions:
+    an OSC validated after a figure was computed shows at once."""
+    from community.staff import figures
+    from community.staff.indicators import REGISTRY
+
+    app.config["INDICATOR_CACHE_SECONDS"] = 120
+    figures.clear_cache()
+    try:
+        today = local_today()
+        period = figures.whole_year(today.year)
+        padron = REGISTRY["padron-validadas"]
+        make_org()
+        assert figures.values(padron, [period]) == [1]
+        db.session.execute(db.text("UPDATE organization SET name = name"))  # no version bump
+        assert figures.values(padron, [period]) == [1]
+        make_org()  # through the ORM: the registry's version rises
+        assert figures.values(padron, [period]) == [2]
+    finally:
+        app.config["INDICATOR_CACHE_SECONDS"] = 0
+        figures.clear_cache()
