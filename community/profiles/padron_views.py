@@ -19,9 +19,11 @@ from flask_login import current_user, login_required
 
 from community.core.console import register_tile
 from community.core.errors import NotFound, ValidationError
+from community.core.models import AuditEntry
 from community.core.pagination import page_arg
 from community.core.permissions import require_staff
 from community.extensions import db
+from community.profiles import padron_import as engine
 from community.profiles.forms import EmptyForm
 from community.profiles.models import PadronImport
 from community.staff import bp
@@ -47,8 +49,9 @@ CLASS_HINTS = {
     "update": _l("El mismo RFC o CLUNI que una OSC de la plataforma, con datos distintos: se "
                  "actualizarán y cada cambio quedará en su historial."),
     "unchanged": _l("Ya están en la plataforma con los mismos datos: no cambia nada."),
-    "duplicate": _l("Un nombre muy parecido en el mismo municipio: nunca se unen solas; "
-                    "revísalas y, si hace falta, corrígelas a mano."),
+    "duplicate": _l("Un nombre muy parecido al de una OSC de la plataforma o de otra fila, en "
+                    "el mismo municipio: nunca se unen solas. Marca las que sean otra OSC para "
+                    "crearlas también."),
     "error": _l("No se pueden importar: el motivo está en cada fila."),
 }
 # The classes staff may accept on apply (duplicates and errors are never applied).
@@ -60,13 +63,6 @@ STATUS_LABELS = {
     "applied": _l("Aplicado"),
     "failed": _l("Falló"),
 }
-
-
-def _engine():
-    """The import engine (padron_import.py), imported when first used."""
-    from community.profiles import padron_import
-
-    return padron_import
 
 
 @bp.url_value_preprocessor
@@ -111,7 +107,7 @@ def padron_upload():
     if upload is None or not upload.filename:
         return _upload_page({UPLOAD_FIELD: _("Elige el archivo del padrón (CSV o XLSX).")}, 400)
     try:
-        imp = _engine().store_upload(current_user, upload)
+        imp = engine.store_upload(current_user, upload)
     except ValidationError as error:
         db.session.rollback()
         return _upload_page(_messages(error), 422)
@@ -128,7 +124,6 @@ def _column(index: int) -> str:
 
 def _mapping_page(imp: PadronImport, chosen: dict[int, str], errors: dict | None = None,
                   status: int = 200):
-    engine = _engine()
     headers = engine.headers(imp)
     errors = errors or {}
     # An error named after a column ("3" or "columna-3") goes next to its select; any other
@@ -151,7 +146,6 @@ def _mapping_page(imp: PadronImport, chosen: dict[int, str], errors: dict | None
 @login_required
 def padron_mapping(import_id: int):
     imp = _import(import_id)
-    engine = _engine()
     if request.method == "GET":
         headers = engine.headers(imp)
         saved = {int(k): v for k, v in (imp.mapping or {}).items()}
@@ -215,9 +209,9 @@ class RowPage:
 
 def _dry_run(imp: PadronImport):
     """The dry run of the import's saved mapping, read again (the engine keeps only its
-    counts); nothing it changes is committed by a GET."""
+    counts)."""
     mapping = {int(k): v for k, v in (imp.mapping or {}).items()}
-    return _engine().analyse(current_user, imp, mapping)
+    return engine.analyse(current_user, imp, mapping)
 
 
 @bp.route("/padron/importar/<int:import_id>/revision")
@@ -226,17 +220,17 @@ def padron_review(import_id: int):
     imp = _import(import_id)
     if imp.status == "uploaded" or not imp.mapping:
         return redirect(url_for("staff.padron_mapping", import_id=imp.id))
-    status, counts_before = imp.status, dict(imp.counts or {})
+    if imp.status == "applying":
+        return redirect(url_for("staff.padron_progress", import_id=imp.id))
     try:
         dry_run = _dry_run(imp)
     except ValidationError as error:
         db.session.rollback()
         flash(" ".join(_messages(error).values()), "error")
         return redirect(url_for("staff.padron_mapping", import_id=imp.id))
+    # A GET writes nothing: the import keeps its status and counts, the audit entry goes.
+    db.session.rollback()
     counts = {klass: int(dry_run.counts.get(klass, 0)) for klass in CLASSES}
-    if status in ("applying", "applied"):
-        # Read after applying, the file is all "unchanged": the page keeps what it was.
-        imp.status, imp.counts = status, counts_before
     klass = request.args.get("clase", "")
     if klass not in CLASSES:
         klass = next((k for k in CLASSES if counts[k]), "new")
@@ -246,7 +240,9 @@ def padron_review(import_id: int):
     return render_template(
         "profiles/padron_review.html", imp=imp, counts=counts, klass=klass, page=page,
         classes=CLASSES, class_labels=CLASS_LABELS, class_hints=CLASS_HINTS,
-        acceptable=ACCEPTABLE, field_labels=_engine().FIELDS, status_labels=STATUS_LABELS,
+        field_labels=engine.FIELDS, status_labels=STATUS_LABELS,
+        municipality_label=engine.municipality_label,
+        can_apply=imp.status in ("analysed", "failed"),
         page_url=lambda n: url_for("staff.padron_review", import_id=imp.id, clase=klass,
                                    pagina=n, _anchor="filas"),
         form=EmptyForm())
@@ -261,30 +257,34 @@ def _inline(imp: PadronImport) -> bool:
         (imp.rows or 0) < int(config.get("PADRON_INLINE_ROWS", 3000)))
 
 
-def _apply_in_background(app, import_id: int, user_id: int, accept: frozenset) -> None:
-    """The thread's work: its own app context and session; the progress is committed as it
-    goes (a re-applied file changes nothing, so a run cut short can simply be applied
-    again)."""
+def _picked_rows() -> set[int]:
+    """The single rows staff chose to write anyway (possible duplicates judged distinct)."""
+    return {int(value) for value in request.form.getlist("fila")
+            if value.isdigit() and len(value) <= 7}
+
+
+def _apply_in_background(app, import_id: int, user_id: int, accept: frozenset,
+                         rows: set[int]) -> None:
+    """The thread's work, in its own app context and session. The engine commits each batch
+    and its progress, and marks the import failed if it stops (a re-applied file changes
+    nothing, so one cut short can simply be applied again)."""
     from community.accounts.models import User
 
     with app.app_context():
-        imp = db.session.get(PadronImport, import_id)
-        actor = db.session.get(User, user_id)
-
-        def progress(done: int) -> None:
-            imp.progress = done
-            db.session.commit()
-
         try:
-            _engine().apply(actor, imp, accept=accept, progress=progress)
-            db.session.commit()
-        except Exception as error:  # noqa: BLE001 - the page must say it failed, not spin
+            imp = db.session.get(PadronImport, import_id)
+            actor = db.session.get(User, user_id)
+            # The request marked it "applying" so that its page shows the bar at once and a
+            # second click does not start another thread; the engine takes it from here.
+            imp.status = "analysed"
+            engine.apply(actor, imp, accept=accept, rows=rows or None)
+        except Exception:
             log.exception("The padrón import %s failed", import_id)
             db.session.rollback()
             imp = db.session.get(PadronImport, import_id)
-            imp.status = "failed"
-            imp.error = str(error)[:2000]
-            db.session.commit()
+            if imp is not None and imp.status != "failed":
+                imp.status, imp.error = "failed", imp.error or _("Error inesperado.")
+                db.session.commit()
         finally:
             db.session.remove()
 
@@ -295,30 +295,58 @@ def padron_apply(import_id: int):
     imp = _import(import_id)
     if imp.status in ("applying", "applied"):
         return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
-    if imp.status not in ("analysed", "failed"):
+    if imp.status not in ("analysed", "failed") or not imp.mapping:
         flash(_("Primero elige las columnas y revisa el resultado de la prueba."), "error")
         return redirect(url_for("staff.padron_mapping", import_id=imp.id), code=303)
     accept = frozenset(request.form.getlist("aceptar")) & set(ACCEPTABLE)
-    if not accept:
+    rows = _picked_rows()
+    if not accept and not rows:
         flash(_("Elige qué aplicar: las OSC nuevas, los cambios o ambos."), "error")
         return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
-    engine = _engine()
     if _inline(imp):
         try:
-            engine.apply(current_user, imp, accept=accept,
-                         progress=lambda done: setattr(imp, "progress", done))
+            engine.apply(current_user, imp, accept=accept, rows=rows or None)
         except ValidationError as error:
             db.session.rollback()
             flash(" ".join(_messages(error).values()), "error")
             return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
-        db.session.commit()
+        except Exception:
+            # The engine marked the import failed (and kept the batches it wrote): the
+            # progress page says so.
+            log.exception("The padrón import %s failed", imp.id)
+            db.session.rollback()
         return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
     imp.status, imp.progress, imp.error = "applying", 0, None
     db.session.commit()
     app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
-    threading.Thread(target=_apply_in_background, args=(app, imp.id, current_user.id, accept),
+    threading.Thread(target=_apply_in_background,
+                     args=(app, imp.id, current_user.id, accept, rows),
                      name=f"padron-import-{imp.id}", daemon=True).start()
     return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
+
+
+APPLIED_LABELS = {
+    "created": _l("OSC creadas"),
+    "updated": _l("OSC actualizadas"),
+    "revisions": _l("Cambios registrados en los historiales"),
+    "unchanged": _l("Sin cambios"),
+    "skipped": _l("No aplicadas (posibles duplicados o no elegidas)"),
+    "error": _l("Filas con errores"),
+}
+
+
+def _applied_counts(imp: PadronImport) -> dict[str, int]:
+    """What the last apply wrote, as the engine recorded it in the audit log."""
+    if imp.status != "applied":
+        return {}
+    entry = db.session.scalar(
+        db.select(AuditEntry)
+        .where(AuditEntry.action == "registry.import_applied",
+               AuditEntry.target_type == "padronimport",
+               AuditEntry.target_id == str(imp.id))
+        .order_by(AuditEntry.id.desc()).limit(1))
+    details = entry.details if entry is not None else {}
+    return {key: int(details.get(key) or 0) for key in APPLIED_LABELS}
 
 
 @bp.route("/padron/importar/<int:import_id>/progreso")
@@ -327,7 +355,8 @@ def padron_progress(import_id: int):
     imp = _import(import_id)
     return render_template("profiles/padron_progress.html", imp=imp,
                            refresh=REFRESH_SECONDS if imp.status == "applying" else None,
-                           class_labels=CLASS_LABELS, status_labels=STATUS_LABELS)
+                           applied=_applied_counts(imp), applied_labels=APPLIED_LABELS,
+                           status_labels=STATUS_LABELS)
 
 
 register_tile("padron_import", _l("Importar el padrón"), "staff.padron_upload", order=25,

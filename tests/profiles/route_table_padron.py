@@ -7,6 +7,7 @@ import io
 from werkzeug.datastructures import FileStorage
 
 from community.accounts.models import User
+from community.profiles import padron_import
 from tests.route_roles import LOGIN, expect
 
 STAFF_ONLY = expect(LOGIN, 403, 200, 200)
@@ -31,8 +32,6 @@ SAMPLE = ("NOMBRE DE LA ORGANIZACION,RFC,MUNICIPIO\n"
 
 def padron_world(db, people) -> dict:
     """An uploaded and analysed file, through the import engine."""
-    from community.profiles import padron_import
-
     staff = User(email="padron.tabla@edomex.mx", name="Padrón de la tabla", role="staff")
     staff.password_hash = "!"  # never signs in: no hash to compute
     db.session.add(staff)
