@@ -20,7 +20,7 @@ from community.core import audit
 from community.core.errors import ValidationError
 from community.core.pagination import page_arg
 from community.extensions import db
-from community.profiles import exports, queries
+from community.profiles import claims, exports, queries
 from community.profiles import services as registry
 from community.profiles.fields import REVISION_FIELD_LABELS, as_text
 from community.profiles.forms import EmptyForm
@@ -48,7 +48,7 @@ def registry_queue():
                              for name in c.changes} for c in requests}
     return render_template("staff/registry_queue.html", pending=pending, requests=requests,
                            current_values=current_values, field_labels=REVISION_FIELD_LABELS,
-                           form=EmptyForm())
+                           claim_groups=claims.review_queue(current_user), form=EmptyForm())
 
 
 @bp.route("/osc/<slug>/decision", methods=["POST"])
