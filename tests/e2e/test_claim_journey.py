@@ -1,0 +1,66 @@
+"""An OSC imported from the padrón has no admin: a member of it, on a phone, finds it in the
+directory, claims it with the code mailed to the padrón's e-mail (read from the outbox, as
+whoever holds that mailbox would pass it on) and edits its profile."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_account_journey import assert_no_horizontal_scroll
+from tests.e2e.test_registry_journey import sign_in
+from tests.profiles.test_claims import BUTTON, REGISTRY_EMAIL, make_unclaimed
+
+ORG_NAME = "Unión de Colonos de Ecatepec"
+
+
+def code_from_mail(outbox) -> str:
+    for message in reversed(outbox):
+        if message.recipients == [REGISTRY_EMAIL]:
+            return re.search(r"^\s+(\d{6})\s*$", message.body, re.M).group(1)
+    raise AssertionError(f"no mail to {REGISTRY_EMAIL}: {[m.recipients for m in outbox]}")
+
+
+def test_a_member_claims_the_imported_osc_by_code_on_a_phone(phone, db, make_user, outbox,
+                                                             axe):
+    org = make_unclaimed(db, name=ORG_NAME)
+    member = make_user(email="tesorera@colonosecatepec.org.mx", name="Tesorera Colonos")
+    sign_in(phone, member.email)
+
+    phone.goto("/osc/municipios")
+    phone.get_by_role("main").get_by_role("link", name="Ecatepec de Morelos",
+                                          exact=True).first.click()
+    expect(phone).to_have_url(re.compile(r"/osc/municipios/15033"))
+    phone.get_by_role("link", name=ORG_NAME).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
+    assert_no_horizontal_scroll(phone)
+    axe.assert_accessible(phone, "unclaimed profile")
+
+    phone.get_by_role("link", name=BUTTON).click()
+    expect(phone).to_have_url(re.compile(rf"/osc/{org.slug}/administrar$"))
+    expect(phone.get_by_role("main")).to_contain_text("r***@dominio.mx")
+    expect(phone.get_by_role("main")).not_to_contain_text(REGISTRY_EMAIL)
+    assert_no_horizontal_scroll(phone)
+    axe.assert_accessible(phone, "claim page")
+    phone.get_by_role("button", name="Enviar el código").click()
+    expect(phone.get_by_role("status")).to_contain_text("r***@dominio.mx")
+
+    code = code_from_mail(outbox)
+    field = phone.get_by_label("Código de 6 dígitos")
+    field.fill("000000" if code != "000000" else "111111")
+    phone.get_by_role("button", name="Verificar código").click()
+    expect(phone.locator("#code-error")).to_contain_text("El código no coincide")
+    assert_no_horizontal_scroll(phone)
+    axe.assert_accessible(phone, "wrong code")
+
+    phone.get_by_label("Código de 6 dígitos").fill(code)
+    phone.get_by_role("button", name="Verificar código").click()
+    expect(phone).to_have_url(re.compile(rf"/osc/{org.slug}/editar$"))
+    expect(phone.get_by_role("status")).to_contain_text("Ya administras")
+
+    phone.get_by_label("Misión").fill("Mejoramos las calles y parques de nuestra colonia.")
+    phone.get_by_label(re.compile(r"^IX\. ")).check()
+    phone.get_by_role("button", name=re.compile("Guardar")).first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
+    expect(phone.get_by_role("main")).to_contain_text("calles y parques")
+    expect(phone.get_by_role("link", name=BUTTON)).to_have_count(0)
+    axe.assert_accessible(phone, "claimed profile as its admin")
