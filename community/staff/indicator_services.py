@@ -72,6 +72,8 @@ def set_goal(actor, key: str, year, value) -> IndicatorGoal:
     goal = db.session.scalar(select(IndicatorGoal).where(IndicatorGoal.indicator == key,
                                                          IndicatorGoal.year == year))
     old = goal.value if goal else None
+    if old == value:
+        return goal  # nothing changes: nothing to audit
     if goal is None:
         goal = IndicatorGoal(indicator=key, year=year, value=value)
         db.session.add(goal)
@@ -96,6 +98,8 @@ def set_history(actor, key: str, year, value, source: str) -> IndicatorHistory:
     row = db.session.scalar(select(IndicatorHistory).where(
         IndicatorHistory.indicator == key, IndicatorHistory.year == year))
     old = row.value if row else None
+    if row is not None and (old, row.source) == (value, source):
+        return row
     if row is None:
         row = IndicatorHistory(indicator=key, year=year, value=value)
         db.session.add(row)

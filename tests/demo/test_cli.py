@@ -6,15 +6,18 @@ from sqlalchemy import func, select
 from community.accounts.models import User
 from community.advisory.models import AdvisoryRequest
 from community.core.aftercommit import is_quiet
+from community.core.models import AuditEntry
 from community.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from community.demo.cli import DEMO_SEEDERS
 from community.events.models import Event, Registration
 from community.forums.models import Post
 from community.profiles.models import Organization
+from community.staff.models import IndicatorGoal, IndicatorHistory
 from community.surveys.models import SurveyResponse
 from tests.conftest import sign_in
 
-MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest, SurveyResponse)
+MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest, SurveyResponse,
+          IndicatorHistory, IndicatorGoal, AuditEntry)
 
 
 def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox,
@@ -28,12 +31,12 @@ def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, 
         assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
             f"Datos de demostración: {name} listo."
             for name in ("accounts", "profiles", "events", "forums", "library", "advisory",
-                         "surveys")]
+                         "surveys", "indicators")]
         counts.append([db.session.scalar(select(func.count()).select_from(model))
                        for model in MODELS])
     assert counts[0] == counts[1] and all(counts[0])
     assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory",
-                            "surveys")
+                            "surveys", "indicators")
     assert not is_quiet()  # quiet ends with the command
 
     # Validations, registrations, replies, mentions: nothing was queued for anyone.
