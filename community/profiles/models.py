@@ -101,6 +101,12 @@ class Organization(db.Model):
     reminded_for: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Where an OSC imported from the government's padrón came from (padron_import.py), and
+    # the e-mail the padrón holds for it: a claim's code goes there, never shown publicly.
+    source_file: Mapped[str | None] = mapped_column(String(200))
+    source_row: Mapped[int | None]
+    imported_at: Mapped[datetime | None]
+    registry_email: Mapped[str | None] = mapped_column(String(254))
 
     municipality = relationship("Municipality", lazy="joined")
     activities = relationship("ActivityArea", secondary=organization_activity,
@@ -233,3 +239,61 @@ class OrganizationDocument(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PadronImport(db.Model):
+    """One uploaded padrón file on its way in: stored privately, mapped, analysed (the dry
+    run's classes and counts), then applied. Re-importing the same file (same sha256) is
+    allowed and changes nothing."""
+
+    __tablename__ = "padron_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))  # csv | xlsx
+    encoding: Mapped[str | None] = mapped_column(String(20))
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)  # column index -> field
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)  # class -> rows (the dry run)
+    rows: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="uploaded")
+    # uploaded -> analysed -> applying -> applied | failed
+    progress: Mapped[int] = mapped_column(default=0)  # rows done, for the progress bar
+    error: Mapped[str | None] = mapped_column(Text)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+
+
+class OrganizationClaim(db.Model):
+    """A person asking to administer an unclaimed OSC (one imported from the padrón, with no
+    admin): proven by a code sent to the padrón's e-mail of the OSC, or by a document staff
+    review. Only a hash of the code is kept."""
+
+    __tablename__ = "organization_claim"
+    __table_args__ = (Index("ix_organization_claim_org_status", "organization_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    method: Mapped[str] = mapped_column(String(10))  # email | document
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    # pending -> approved | refused | expired | withdrawn
+    code_hash: Mapped[str | None] = mapped_column(String(128))
+    code_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization_document.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization = relationship("Organization", lazy="joined")
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
