@@ -221,6 +221,9 @@ def name_similarity(key_a: str, key_b: str) -> float:
 # --------------------------------------------------------------------------------------------
 
 
+_RFC_FISICA_RE = re.compile(r"[A-ZÑ&]{4}[0-9]{6}[A-Z0-9]{2}[A0-9]")
+
+
 def normalize_rfc(raw) -> Cell:
     """A persona moral's RFC, upper case, no spaces or dashes. A persona física's (13
     characters) is an error; a check digit that does not match is only a warning."""
@@ -236,7 +239,7 @@ def normalize_rfc(raw) -> Cell:
             "revísalo.", rfc=rfc)))
     except ValueError as exc:
         compact = re.sub(r"[\s\-]+", "", text).upper()
-        if len(compact) == 13:
+        if _RFC_FISICA_RE.fullmatch(compact):
             return Cell(None, _msg(_l(
                 "El RFC %(rfc)s no es de persona moral: tiene 13 caracteres, como el de una "
                 "persona física.", rfc=compact)))
