@@ -218,10 +218,10 @@ def _dry_run(imp: PadronImport):
 @login_required
 def padron_review(import_id: int):
     imp = _import(import_id)
-    if imp.status == "uploaded" or not imp.mapping:
-        return redirect(url_for("staff.padron_mapping", import_id=imp.id))
     if imp.status == "applying":
         return redirect(url_for("staff.padron_progress", import_id=imp.id))
+    if imp.status == "uploaded" or not imp.mapping:
+        return redirect(url_for("staff.padron_mapping", import_id=imp.id))
     try:
         dry_run = _dry_run(imp)
     except ValidationError as error:
