@@ -380,6 +380,11 @@ def municipality_code(raw_name, raw_code=None) -> Cell:
         if code:
             return Cell(code)
         return Cell(None, _msg(_l("Falta el municipio.")))
+    if code is None and re.fullmatch(r"[\d\s\-]+", name):  # a code in the name column
+        code = _code_from(name)
+        if code is None:
+            return Cell(None, _msg(_l("municipio desconocido: «%(name)s»", name=name)))
+        return Cell(code)
     matched, how = _match_name(name)
     if code:
         if matched and matched != code:
@@ -408,7 +413,7 @@ _MONTHS = {
     "noviembre": 11, "nov": 11, "diciembre": 12, "dic": 12,
 }
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 61 is 1 March 1900: Excel counts a 29 Feb 1900
-_SERIAL_RE = re.compile(r"\d{1,6}(?:\.0+)?")
+_SERIAL_RE = re.compile(r"\d{1,6}(?:[.,]0+)?")  # "40179,0": a Spanish-locale Excel
 _NUMERIC_RE = re.compile(r"(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})")
 _WORDS_RE = re.compile(r"(\d{1,2})(?:\s+de)?[\s\-/]+([a-z]+)\.?(?:\s+de(?:l)?)?[\s\-/]+(\d{2,4})")
 _TIME_RE = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s*m\.?)?$")
@@ -460,7 +465,7 @@ def _parse(raw, today: date) -> tuple[date, str | None]:
         raw = _text(raw)
     text = _TIME_RE.sub("", _text(raw))
     if _SERIAL_RE.fullmatch(text):
-        number = int(float(text))
+        number = int(float(text.replace(",", ".")))
         if 1900 <= number <= 2100:
             raise _BadDate(_l("«%(text)s» es solo un año: falta el día y el mes.", text=text))
         return excel_serial_to_date(number), None

@@ -167,6 +167,8 @@ def test_a_missing_municipality_is_an_error_unless_a_code_says_it():
     for raw_code in ("15106", "15-106", "106", 106, 15106.0):
         assert pn.municipality_code("", raw_code) == pn.Cell("15106")
     assert pn.municipality_code("Toluca", "15106") == pn.Cell("15106")
+    assert pn.municipality_code("15106") == pn.Cell("15106")  # a code in the name column
+    assert pn.municipality_code("15999").error == "municipio desconocido: «15999»"
     mismatch = pn.municipality_code("Metepec", "15106")
     assert mismatch.value == "15106" and "no corresponde" in mismatch.warning
 
@@ -180,6 +182,7 @@ def test_a_missing_municipality_is_an_error_unless_a_code_says_it():
     (40179, date(2010, 1, 1)),
     ("40179", date(2010, 1, 1)),
     ("40179.0", date(2010, 1, 1)),
+    ("40179,0", date(2010, 1, 1)),
     (40179.0, date(2010, 1, 1)),
     (40179.75, date(2010, 1, 1)),  # a time of day after the serial
     (1, date(1900, 1, 1)),
@@ -386,12 +389,13 @@ def _reference_dry_run(rows: list[list[str]]):
             normal["MUNICIPIO"].value
         if errors[number] or ids & seen_ids:
             classes[number] = "error"
-        elif any(pn.name_similarity(key, other) >= pn.DUPLICATE_SCORE for other in keys[code]):
+            continue
+        seen_ids |= ids
+        if any(pn.name_similarity(key, other) >= pn.DUPLICATE_SCORE for other in keys[code]):
             classes[number] = "duplicate"
         else:
             classes[number] = "new"
             keys[code].append(key)
-        seen_ids |= ids
     return classes, errors, warnings
 
 
