@@ -8,7 +8,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -174,8 +174,29 @@ def monthly(indicator: Indicator, year: int, municipality: str | None = None,
     if not these:
         return []
     earlier = [one_year_earlier(m) for m in these]
-    counted = values(indicator, these + earlier, municipality)
+    counted = _month_values(indicator, these + earlier, municipality)
     return [MonthRow(m, counted[i], counted[len(these) + i]) for i, m in enumerate(these)]
+
+
+def _whole_month(period: Period) -> bool:
+    return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+
+
+def _month_values(indicator: Indicator, periods: list[Period], municipality: str | None):
+    """The months' values: whole months from one GROUP BY month where the measure offers it
+    (counts), a month cut at today (and its twin a year back) by the usual filters."""
+    by_month = getattr(indicator.measure, "by_month", None)
+    whole = [p for p in periods if _whole_month(p)]
+    if by_month is None or not whole:
+        return values(indicator, periods, municipality)
+    span = Period(min(p.start for p in whole), max(p.end for p in whole), "")
+    grouped = dict(_remembered(("months", indicator.key, span.start, span.end, municipality),
+                               lambda: by_month(span, municipality)))
+    cut = [p for p in periods if not _whole_month(p)]
+    cut_values = dict(zip(cut, values(indicator, cut, municipality), strict=True)) if cut \
+        else {}
+    return [grouped.get(p.start.strftime("%Y-%m"), 0) if _whole_month(p) else cut_values[p]
+            for p in periods]
 
 
 @dataclass

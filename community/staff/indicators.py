@@ -259,6 +259,8 @@ def _at_least(finish):
 class MonthCount(Count):
     """Downloads are kept per month ("2026-12"): a period counts the months it touches."""
 
+    by_month = None  # the months are the rows already: the filtered sums are cheap
+
     def values(self, periods, municipality=None):
         if municipality:
             return [None] * len(periods)

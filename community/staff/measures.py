@@ -54,6 +54,25 @@ def _local_date_postgresql(element, compiler, **kw):
     return f"CAST(({column} AT TIME ZONE 'UTC') AT TIME ZONE 'America/Mexico_City' AS DATE)"
 
 
+class local_month(FunctionElement):  # noqa: N801
+    """The Mexico City month ("2026-03") of a naive-UTC timestamp column (as local_date)."""
+
+    type = db.String()
+    inherit_cache = True
+
+
+@compiles(local_month)
+def _local_month_default(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"strftime('%Y-%m', {column}, '-6 hours')"
+
+
+@compiles(local_month, "postgresql")
+def _local_month_postgresql(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"to_char(({column} AT TIME ZONE 'UTC') AT TIME ZONE 'America/Mexico_City', 'YYYY-MM')"
+
+
 class days_between(FunctionElement):  # noqa: N801
     """Whole calendar days from one local date to another (both already dates)."""
 
@@ -141,6 +160,17 @@ class Count:
         row = db.session.execute(self._base(periods, municipality).with_only_columns(
             *columns, maintain_column_froms=True)).one()
         return [int(v or 0) for v in row]
+
+    def by_month(self, span_: Period, municipality: str | None = None) -> dict[str, Value]:
+        """{"2026-03": value} for the whole local months of ``span_``, in one GROUP BY (a
+        distinct count per month without one temporary B-tree per month)."""
+        when = self.when()
+        month = func.strftime("%Y-%m", when) if self.dated else local_month(when)
+        if self.dated and db.session.get_bind().dialect.name == "postgresql":
+            month = func.to_char(when, "YYYY-MM")
+        rows = db.session.execute(self._base([span_], municipality).with_only_columns(
+            month, self._aggregate(true()), maintain_column_froms=True).group_by(month))
+        return {key: int(value or 0) for key, value in rows}
 
     def by_municipality(self, period: Period) -> dict[str, Value]:
         if self.municipality is None:

@@ -174,3 +174,38 @@ def test_a_kept_figure_is_dropped_when_the_registry_changes(app, db, make_org):
     finally:
         app.config["INDICATOR_CACHE_SECONDS"] = 0
         figures.clear_cache()
+
+
+def test_months_from_one_group_by_equal_the_filtered_counts(app, db, staff, make_user):
+    """The monthly chart's whole months come from one GROUP BY month; they must equal the
+    per-month filtered counts, on both sides of a month boundary in Mexico City."""
+    from datetime import datetime
+
+    from community.events.models import Event, Registration
+    from community.staff import figures
+    from community.staff.indicators import REGISTRY
+
+    def event(starts_utc):
+        row = Event(slug=f"e-{starts_utc:%Y%m%d%H%M}", title="Taller", kind="taller",
+                    starts_at=starts_utc, ends_at=starts_utc + timedelta(hours=2),
+                    status="concluded", municipality_code="15106")
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    people = [make_user() for _ in range(3)]
+    # 31 January 23:30 in Toluca (05:30 UTC on 1 February) and 1 February 10:00 in Toluca.
+    for starts, who in ((datetime(2025, 2, 1, 5, 30), people), (datetime(2025, 2, 1, 16),
+                                                               people[:2])):
+        held = event(starts)
+        for n, person in enumerate(who):
+            db.session.add(Registration(event_id=held.id, user_id=person.id,
+                                        status="confirmed", ticket=f"t{held.id}-{n}",
+                                        checked_in_at=starts))
+    db.session.commit()
+    for key in ("asistencias", "personas-capacitadas"):
+        indicator = REGISTRY[key]
+        rows = figures.monthly(indicator, 2025, today=date(2026, 6, 1))
+        direct = indicator.measure.values([row.month for row in rows])
+        assert [row.value for row in rows] == direct
+        assert rows[0].value == 3 and rows[1].value == 2
