@@ -111,9 +111,9 @@ def claim(slug):
 @limiter.limit(_code_limit, key_func=_per_account)
 def claim_code(slug):
     org = services.get_visible(current_user, slug)
-    pending = claims.pending_claim_of(current_user, org)
+    pending = claims.code_claim_of(current_user, org)
     form = ClaimCodeForm()
-    if pending is None or pending.method != "email" or pending.code_hash is None:
+    if pending is None:
         flash(_("No tienes un código pendiente para esta organización."), "error")
         return redirect(url_for("profiles.claim", slug=org.slug), 303)
     if not form.validate_on_submit():

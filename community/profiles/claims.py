@@ -88,6 +88,17 @@ def pending_claim_of(user, org: Organization) -> OrganizationClaim | None:
         _live()).order_by(OrganizationClaim.id.desc()))
 
 
+def code_claim_of(user, org: Organization) -> OrganizationClaim | None:
+    """The person's e-mail claim still waiting for its code, even one whose code ran out (so
+    typing it late says "venció" rather than nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(OrganizationClaim).where(
+        OrganizationClaim.organization_id == org.id, OrganizationClaim.user_id == user.id,
+        OrganizationClaim.status == "pending", OrganizationClaim.method == "email",
+        OrganizationClaim.code_hash.is_not(None)).order_by(OrganizationClaim.id.desc()))
+
+
 def others_pending(user, org: Organization) -> bool:
     return any(claim.user_id != getattr(user, "id", None) for claim in pending_claims(org))
 

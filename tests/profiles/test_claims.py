@@ -404,3 +404,20 @@ def test_starting_claims_is_rate_limited(app, db, org, make_user, outbox):
         post_form(browser, f"{page}/cancelar", page=page)
     assert statuses == [302, 302, 429]
     assert len(outbox) == 2
+
+
+def test_a_late_code_is_told_it_expired(app, db, org, make_user, outbox):
+    person = make_user()
+    browser = client_as(app, person)
+    page = f"/osc/{org.slug}/administrar"
+    post_form(browser, page, {"method": "email"}, page=page)
+    code = _code(outbox)
+    claim = db.session.scalar(select(OrganizationClaim))
+    claim.code_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = post_form(browser, f"{page}/codigo", {"code": code}, page=page)
+    assert response.status_code == 422
+    assert "El código venció" in field_error(response.get_data(as_text=True), "code")
+    db.session.expire_all()
+    assert claim.status == "expired" and claims.is_unclaimed(org)
+    assert "Enviar el código" in browser.get(page).get_data(as_text=True)
