@@ -99,6 +99,8 @@ _PLACEHOLDERS = frozenset({
     "sintelefono", "notengo", "xxx", "srfc", "scluni",
 })
 _PUNCT_RE = re.compile(r"[\W_]+")
+_BLANK_CHARS = frozenset("-–—_.0 /")
+_PLACEHOLDER_MAX = 24  # "Sin información" and the like: longer text is never one
 
 
 def _text(raw) -> str:
@@ -118,9 +120,9 @@ def is_blank(raw) -> bool:
     A lone "-", "--" or "0" also counts as empty.
     """
     text = _text(raw)
-    if not text or set(text) <= set("-–—_.0 /"):
+    if not text or set(text) <= _BLANK_CHARS:
         return True
-    return _PUNCT_RE.sub("", fold(text)) in _PLACEHOLDERS
+    return len(text) <= _PLACEHOLDER_MAX and _PUNCT_RE.sub("", fold(text)) in _PLACEHOLDERS
 
 
 # --------------------------------------------------------------------------------------------
