@@ -45,6 +45,7 @@ from community.profiles import validators as v
 
 __all__ = [
     "DUPLICATE_SCORE",
+    "EMPTY",
     "Cell",
     "clean_text",
     "excel_serial_to_date",
