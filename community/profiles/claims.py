@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 
 from community.accounts.models import User
 from community.core import audit, uploads
@@ -288,6 +288,16 @@ def review_queue(actor) -> list[tuple[Organization, list[OrganizationClaim]]]:
     for claim in claims:
         groups.setdefault(claim.organization_id, (claim.organization, []))[1].append(claim)
     return list(groups.values())
+
+
+def waiting_for_staff() -> tuple[int, datetime | None]:
+    """How many claims staff have to decide, and since when the oldest waits (the console)."""
+    reviewable = or_(OrganizationClaim.method == "document",
+                     OrganizationClaim.code_hash.is_(None))
+    count, oldest = db.session.execute(select(
+        func.count(OrganizationClaim.id), func.min(OrganizationClaim.created_at)).where(
+        _live(), reviewable)).one()
+    return count or 0, oldest
 
 
 def get_claim(actor, claim_id: int) -> OrganizationClaim:

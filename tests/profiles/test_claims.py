@@ -200,6 +200,7 @@ def test_a_document_claim_waits_for_staff_who_approve(db, org, make_user, staff,
     assert claim.status == "pending" and claims.is_unclaimed(org)
     assert [(o.id, [c.id for c in group]) for o, group in claims.review_queue(staff)] == [
         (org.id, [claim.id])]
+    assert claims.waiting_for_staff() == (1, claim.created_at)
     with pytest.raises(PermissionDenied):
         claims.approve(person, claim)
     with pytest.raises(PermissionDenied):
@@ -351,6 +352,8 @@ def test_document_claim_and_staff_decisions_over_http(app, db, org, make_user, s
         assert response.status_code == 302
         assert "en revisión" in browser.get(page).get_data(as_text=True)
     desk = client_as(app, staff)
+    console = desk.get("/personal").get_data(as_text=True)
+    assert "Solicitudes para administrar una OSC" in console and "#claims-title" in console
     html = desk.get("/personal/registro").get_data(as_text=True)
     assert "Solicitudes para administrar una OSC" in html
     assert "Ana Primera" in html and "Beto Segundo" in html
