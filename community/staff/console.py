@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from community.core import mail
 from community.core.console import Figure, register_tile
 from community.core.periods import local_today, year_to_date
+from community.profiles import claims
 from community.profiles import queries as registry
 from community.staff import figures
 from community.staff.indicators import REGISTRY
@@ -21,6 +22,8 @@ def _registry_counts(actor) -> list[Figure]:
                queue + "#pending-title"),
         Figure(_l("Cambios legales por revisar"), waiting.changes, waiting.oldest_change,
                queue + "#changes-title"),
+        Figure(_l("Solicitudes para administrar una OSC"), *claims.waiting_for_staff(),
+               queue + "#claims-title"),
     ]
 
 
