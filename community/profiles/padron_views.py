@@ -8,14 +8,17 @@ background thread with its own app context, while /progreso shows a <progress> b
 reloads itself every two seconds (a <meta> refresh: no JavaScript needed).
 """
 
+import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
 from community.core.console import register_tile
 from community.core.errors import NotFound, ValidationError
@@ -25,7 +28,7 @@ from community.core.permissions import require_staff
 from community.extensions import db
 from community.profiles import padron_import as engine
 from community.profiles.forms import EmptyForm
-from community.profiles.models import PadronImport
+from community.profiles.models import Organization, PadronImport
 from community.staff import bp
 
 log = logging.getLogger(__name__)
@@ -165,11 +168,12 @@ def padron_mapping(import_id: int):
     if errors:
         return _mapping_page(imp, chosen, errors, 400)
     try:
-        engine.analyse(current_user, imp, chosen)
+        dry_run = engine.analyse(current_user, imp, chosen)
     except ValidationError as error:
         db.session.rollback()
         return _mapping_page(imp, chosen, _messages(error), 422)
     db.session.commit()
+    _keep_dry_run(imp, dry_run)
     return redirect(url_for("staff.padron_review", import_id=imp.id), code=303)
 
 
@@ -207,11 +211,42 @@ class RowPage:
         return self.page + 1
 
 
+# The last dry runs read, by import: the engine keeps only the counts, and reading the file
+# again costs about a second per thousand rows, on every page of the report. A dry run is
+# reused while the import, its mapping and the registry's OSC (their number and latest
+# change) are the same, for at most DRY_RUN_SECONDS.
+DRY_RUN_SECONDS = 600
+DRY_RUNS_KEPT = 2
+_dry_runs: dict[int, tuple[tuple, float, object]] = {}
+_dry_runs_lock = threading.Lock()
+
+
+def _dry_run_key(imp: PadronImport) -> tuple:
+    orgs, latest = db.session.execute(
+        db.select(func.count(Organization.id), func.max(Organization.updated_at))).one()
+    return (imp.sha256, json.dumps(imp.mapping or {}, sort_keys=True), imp.status,
+            imp.applied_at, orgs, latest)
+
+
 def _dry_run(imp: PadronImport):
-    """The dry run of the import's saved mapping, read again (the engine keeps only its
-    counts)."""
+    """The dry run of the import's saved mapping, read again or reused (see _dry_runs)."""
+    key, now = _dry_run_key(imp), time.monotonic()
+    with _dry_runs_lock:
+        kept = _dry_runs.get(imp.id)
+    if kept is not None and kept[0] == key and now - kept[1] < DRY_RUN_SECONDS:
+        return kept[2]
     mapping = {int(k): v for k, v in (imp.mapping or {}).items()}
-    return engine.analyse(current_user, imp, mapping)
+    dry_run = engine.analyse(current_user, imp, mapping)
+    _keep_dry_run(imp, dry_run, key)
+    return dry_run
+
+
+def _keep_dry_run(imp: PadronImport, dry_run, key: tuple | None = None) -> None:
+    key = key or _dry_run_key(imp)
+    with _dry_runs_lock:
+        _dry_runs[imp.id] = (key, time.monotonic(), dry_run)
+        for old in sorted(_dry_runs, key=lambda i: _dry_runs[i][1])[:-DRY_RUNS_KEPT]:
+            del _dry_runs[old]
 
 
 @bp.route("/padron/importar/<int:import_id>/revision")
@@ -353,8 +388,12 @@ def _applied_counts(imp: PadronImport) -> dict[str, int]:
 @login_required
 def padron_progress(import_id: int):
     imp = _import(import_id)
-    return render_template("profiles/padron_progress.html", imp=imp,
-                           refresh=REFRESH_SECONDS if imp.status == "applying" else None,
+    # The page reloads itself while the import runs; ?auto=0 stops it (WCAG 2.2.1: a person
+    # may turn off what moves on its own) and leaves a link to reload by hand.
+    auto = request.args.get("auto") != "0"
+    return render_template("profiles/padron_progress.html", imp=imp, auto=auto,
+                           refresh=REFRESH_SECONDS if imp.status == "applying" and auto
+                           else None,
                            applied=_applied_counts(imp), applied_labels=APPLIED_LABELS,
                            status_labels=STATUS_LABELS)
 

@@ -325,3 +325,27 @@ def test_members_and_citizens_get_403_and_nothing_is_saved(app, make_user, make_
 
 def test_the_console_links_to_the_import(staff_client):
     assert f'href="{UPLOAD}"' in staff_client.get("/personal").get_data(as_text=True)
+
+
+def test_the_report_pages_a_class_and_reuses_the_dry_run(staff_client, make_org, monkeypatch):
+    from community.profiles import padron_import
+
+    rows = [row(f"Colectivo Número {n}") for n in range(60)]  # similar names: duplicates
+    number = import_id(upload(staff_client, csv_bytes(rows, encoding="utf-8"), "largo.csv"))
+    url = f"{UPLOAD}/{number}"
+    post_form(staff_client, url, mapping_form(staff_client.get(url).get_data(as_text=True)),
+              page=url)
+    calls = []
+    real = padron_import.analyse
+    monkeypatch.setattr(padron_import, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    counts = _db.session.get(PadronImport, number).counts
+    assert counts["duplicate"] > 50, counts
+    first = staff_client.get(f"{url}/revision?clase=duplicate").get_data(as_text=True)
+    assert "Página 1 de 2" in first and 'rel="next"' in first
+    second = staff_client.get(f"{url}/revision?clase=duplicate&pagina=2").get_data(as_text=True)
+    assert "Página 2 de 2" in second and 'rel="prev"' in second
+    assert second.count('name="fila"') == counts["duplicate"] - 50
+    assert calls == []  # the dry run of the columns form, reused
+    make_org(name="Otra OSC del registro")
+    staff_client.get(f"{url}/revision")
+    assert calls == [1]  # the registry changed: read again
