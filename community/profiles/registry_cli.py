@@ -72,6 +72,12 @@ def import_padron(path: str, do_apply: bool, accept: str, staff_email: str | Non
     with click.progressbar(length=imp.rows, label="Aplicando") as bar:
         done = pi.apply(actor, imp, accept=frozenset(classes), progress=_bar_updater(bar))
     click.echo("Aplicado: " + ", ".join(f"{k}: {v}" for k, v in done.items()))
+    from flask import current_app
+
+    from community.search import outbox
+
+    applied = outbox.drain(current_app._get_current_object(), timeout=600.0)
+    click.echo(f"{applied} cambios aplicados al índice de búsqueda.")
 
 
 def _bar_updater(bar):
