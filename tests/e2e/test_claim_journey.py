@@ -6,9 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
+from community.profiles import claims
 from tests.e2e.test_account_journey import assert_no_horizontal_scroll
 from tests.e2e.test_registry_journey import sign_in
-from tests.profiles.test_claims import BUTTON, REGISTRY_EMAIL, make_unclaimed
+from tests.profiles.test_claims import BUTTON, REGISTRY_EMAIL, _pdf, _upload, make_unclaimed
 
 ORG_NAME = "Unión de Colonos de Ecatepec"
 
@@ -64,3 +65,24 @@ def test_a_member_claims_the_imported_osc_by_code_on_a_phone(phone, db, make_use
     expect(phone.get_by_role("main")).to_contain_text("calles y parques")
     expect(phone.get_by_role("link", name=BUTTON)).to_have_count(0)
     axe.assert_accessible(phone, "claimed profile as its admin")
+
+
+def test_staff_decide_two_claims_on_the_same_osc(page, db, make_user, staff, axe):
+    org = make_unclaimed(db, name=ORG_NAME)
+    first = make_user(name="Ana Primera")
+    second = make_user(name="Beto Segundo")
+    for person in (first, second):
+        claims.start_document_claim(person, org, _upload(_pdf()), "acta")
+    db.session.commit()
+
+    sign_in(page, staff.email)
+    page.goto("/personal/registro")
+    section = page.locator("article", has_text=ORG_NAME)
+    expect(section).to_contain_text("2 personas piden administrar esta organización")
+    axe.assert_accessible(page, "validation queue with claims")
+    second_block = section.locator(".claim", has_text="Beto Segundo")
+    second_block.get_by_role("button", name="Aprobar").click()
+    expect(page.get_by_role("status")).to_contain_text("Beto Segundo")
+    expect(page.get_by_role("main")).to_contain_text("No hay solicitudes pendientes.")
+    db.session.rollback()  # see what the server committed
+    assert claims.has_admin(org)
