@@ -430,3 +430,37 @@ def test_the_command_line_dry_run_then_apply(app, runner, tmp_path):
     assert result.exit_code != 0 and "Excel" in result.output
     result = runner.invoke(args=["registry", "import", str(path), "--accept", "todo"])
     assert result.exit_code != 0
+
+
+def test_a_formula_with_doubled_quotes_stays_one_cell(app, staff):
+    formula = '=HYPERLINK("https://mapas.example/?q=Av.+Juárez","Ver en el mapa")'
+    imp = store(staff, csv_bytes([row("Fundación Sol", domicilio=formula, telefono="7221234567")]))
+    result = dry_run(staff, imp)
+    assert result.counts["new"] == 1, result.rows
+    pi.apply(staff, imp)
+    org = _db.session.scalar(select(Organization))
+    assert (org.address, org.phone) == (formula, "7221234567")
+
+
+def test_a_failed_apply_is_marked_and_keeps_the_batches_done(app, staff, monkeypatch):
+    monkeypatch.setattr(pi, "BATCH", 2)
+    imp = store(staff, csv_bytes([row(f"Org {hashlib.sha256(str(i).encode()).hexdigest()[:16]}")
+                                  for i in range(5)]))
+    dry_run(staff, imp)
+    real, calls = pi._new_org, []
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disco lleno")
+        return real(*args)
+
+    monkeypatch.setattr(pi, "_new_org", flaky)
+    with pytest.raises(RuntimeError):
+        pi.apply(staff, imp)
+    assert (imp.status, imp.error, imp.progress) == ("failed", "disco lleno", 2)
+    assert _db.session.scalar(select(func.count()).select_from(Organization)) == 2
+    monkeypatch.setattr(pi, "_new_org", real)
+    done = pi.apply(staff, imp)
+    assert (done["created"], done["unchanged"], imp.status) == (3, 2, "applied")
+    assert _db.session.scalar(select(func.count()).select_from(Organization)) == 5
