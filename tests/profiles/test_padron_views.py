@@ -349,3 +349,35 @@ def test_the_report_pages_a_class_and_reuses_the_dry_run(staff_client, make_org,
     make_org(name="Otra OSC del registro")
     staff_client.get(f"{url}/revision")
     assert calls == [1]  # the registry changed: read again
+
+
+def test_hostile_cells_come_out_as_text(staff_client):
+    rows = [row('<script>alert("x")</script> Fundación'), row('=HYPERLINK("http://x","y")')]
+    number = import_id(upload(staff_client, csv_bytes(rows, encoding="utf-8"),
+                              '<img src=x onerror=alert(1)>.csv'))
+    url = f"{UPLOAD}/{number}"
+    body = staff_client.get(url).get_data(as_text=True)
+    assert "<img src=x" not in body
+    post_form(staff_client, url, mapping_form(body), page=url)
+    review = staff_client.get(f"{url}/revision?clase=new").get_data(as_text=True)
+    assert "<script>alert" not in review
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Fundación" in review
+    assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in review
+
+
+def test_a_failed_import_says_why_and_may_be_applied_again(staff_client):
+    number = import_id(upload(staff_client, csv_bytes(), "padron.csv"))
+    url = f"{UPLOAD}/{number}"
+    post_form(staff_client, url, mapping_form(staff_client.get(url).get_data(as_text=True)),
+              page=url)
+    imp = _db.session.get(PadronImport, number)
+    imp.status, imp.progress, imp.error = "failed", 2, "Se perdió la conexión con la base."
+    _db.session.commit()
+    body = staff_client.get(f"{url}/progreso").get_data(as_text=True)
+    assert "La importación no terminó:" in body and "Se perdió la conexión" in body
+    assert 'http-equiv="refresh"' not in body
+    assert 'id="aplicar-form"' in staff_client.get(f"{url}/revision").get_data(as_text=True)
+    response = post_form(staff_client, f"{url}/aplicar", {"aceptar": ["new"]},
+                         page=f"{url}/revision")
+    assert response.headers["Location"].endswith("/progreso")
+    assert _db.session.get(PadronImport, number).status == "applied"
