@@ -29,6 +29,7 @@ from community.extensions import db
 from community.profiles import padron_import as engine
 from community.profiles.forms import EmptyForm
 from community.profiles.models import Organization, PadronImport
+from community.search import outbox
 from community.staff import bp
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ UPLOAD_FIELD = "archivo"
 UPLOAD_REQUEST_LIMIT = 48 * 1024 * 1024
 PER_PAGE = 50
 REFRESH_SECONDS = 2
+SEARCH_DRAIN_SECONDS = 600.0
 CLASSES = ("new", "update", "unchanged", "duplicate", "error")
 CLASS_LABELS = {
     "new": _l("Nuevas"),
@@ -313,6 +315,9 @@ def _apply_in_background(app, import_id: int, user_id: int, accept: frozenset,
             # second click does not start another thread; the engine takes it from here.
             imp.status = "analysed"
             engine.apply(actor, imp, accept=accept, rows=rows or None)
+            # The engine feeds the search index only on its last commit (two seconds): the
+            # thread has time to index every OSC it wrote, as the command line does.
+            outbox.drain(app, timeout=SEARCH_DRAIN_SECONDS)
         except Exception:
             log.exception("The padrón import %s failed", import_id)
             db.session.rollback()

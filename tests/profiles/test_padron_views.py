@@ -270,6 +270,9 @@ def test_a_large_file_is_applied_in_a_background_thread(app, staff_client):
     assert dict(re.findall(r"<dt>(.*?)</dt><dd>(\d+)</dd>", body))["OSC creadas"] == "4"
     assert _db.session.scalar(select(AuditEntry.actor_id).where(
         AuditEntry.action == "registry.import_applied")) is not None
+    # The thread fed the search index with what it wrote.
+    found = staff_client.get("/api/v1/buscar?q=Manos que Ayudan").get_data(as_text=True)
+    assert "Manos que Ayudan" in found
 
 
 # --- bad files -------------------------------------------------------------------------------
