@@ -87,16 +87,16 @@ class Config:
         self.LIBRARY_MAX_UPLOAD_BYTES = int(env.get("LIBRARY_MAX_UPLOAD_BYTES",
                                                     str(60 * 1024 * 1024)))
         self.LIBRARY_MAX_PAGES = int(env.get("LIBRARY_MAX_PAGES", "2000"))
-        # The padrón's import (profiles/padron_views.py): a file of fewer rows than this is
-        # applied within its request, a larger one in a background thread (PADRON_APPLY_INLINE
-        # applies every file within its request, for the tests).
-        self.PADRON_INLINE_ROWS = int(env.get("PADRON_INLINE_ROWS", "3000"))
-        self.PADRON_APPLY_INLINE = _env_bool("PADRON_APPLY_INLINE", False)
         self.LIBRARY_EXTRACT_SECONDS = float(env.get("LIBRARY_EXTRACT_SECONDS", "120"))
         self.LIBRARY_EXTRACT_MEMORY_MB = int(env.get("LIBRARY_EXTRACT_MEMORY_MB", "768"))
         self.LIBRARY_CHECK_SECONDS = float(env.get("LIBRARY_CHECK_SECONDS", "20"))
         self.LIBRARY_COVER_WIDTH = int(env.get("LIBRARY_COVER_WIDTH", "360"))
         self.LIBRARY_EXTRACT_INTERVAL = float(env.get("LIBRARY_EXTRACT_INTERVAL", "10"))
+        # The padrón's import (profiles/padron_views.py): a file of fewer rows than this is
+        # applied within its request, a larger one in a background thread (PADRON_APPLY_INLINE
+        # applies every file within its request, for the tests).
+        self.PADRON_INLINE_ROWS = int(env.get("PADRON_INLINE_ROWS", "3000"))
+        self.PADRON_APPLY_INLINE = _env_bool("PADRON_APPLY_INLINE", False)
         self.SOCKETIO_CORS_ORIGINS = [
             o for o in env.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o
         ] or None
