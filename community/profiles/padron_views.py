@@ -393,12 +393,8 @@ def _applied_counts(imp: PadronImport) -> dict[str, int]:
 @login_required
 def padron_progress(import_id: int):
     imp = _import(import_id)
-    # The page reloads itself while the import runs; ?auto=0 stops it (WCAG 2.2.1: a person
-    # may turn off what moves on its own) and leaves a link to reload by hand.
-    auto = request.args.get("auto") != "0"
-    return render_template("profiles/padron_progress.html", imp=imp, auto=auto,
-                           refresh=REFRESH_SECONDS if imp.status == "applying" and auto
-                           else None,
+    return render_template("profiles/padron_progress.html", imp=imp,
+                           refresh=REFRESH_SECONDS if imp.status == "applying" else None,
                            applied=_applied_counts(imp), applied_labels=APPLIED_LABELS,
                            status_labels=STATUS_LABELS)
 

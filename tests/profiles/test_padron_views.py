@@ -230,13 +230,15 @@ def test_nothing_chosen_to_apply_goes_back_to_the_review(staff_client):
     assert _db.session.scalar(select(func.count()).select_from(Organization)) == 0
 
 
-def test_the_progress_page_refreshes_itself_while_applying(staff_client):
+def test_the_progress_page_follows_the_import_while_applying(staff_client):
     number = import_id(upload(staff_client, csv_bytes(), "padron.csv"))
     imp = _db.session.get(PadronImport, number)
     imp.status, imp.progress = "applying", 2
     _db.session.commit()
     body = staff_client.get(f"{UPLOAD}/{number}/progreso").get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="2">' in body
+    # import-progress.js reads the page again every 2 s; without it, a link to do so.
+    assert 'data-import-progress="2"' in body and "js/import-progress.js" in body
+    assert "Actualizar ahora" in body and 'http-equiv="refresh"' not in body
     assert '<progress id="avance" max="5" value="2">' in body
     assert "2 de 5 filas" in body
     # The review sends there too, and a second apply does not start another run.
