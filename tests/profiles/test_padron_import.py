@@ -464,3 +464,21 @@ def test_a_failed_apply_is_marked_and_keeps_the_batches_done(app, staff, monkeyp
     done = pi.apply(staff, imp)
     assert (done["created"], done["unchanged"], imp.status) == (3, 2, "applied")
     assert _db.session.scalar(select(func.count()).select_from(Organization)) == 5
+
+
+def test_an_xlsx_too_wide_or_declaring_a_huge_sheet(app, staff):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(row("Fundación Sol"))
+    book.active.cell(row=2, column=300, value="lejos")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationError) as caught:
+        pi.store_upload(staff, upload(out.getvalue(), "padron.xlsx"))
+    assert "columnas" in str(caught.value.errors["archivo"])
+    data = xlsx_bytes([row("Fundación Sol")])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    huge = sheet.replace(b'<dimension ref="A1:L2"/>', b'<dimension ref="A1:XFD1048576"/>')
+    assert huge != sheet
+    imp = store(staff, _with_part(data, "xl/worksheets/sheet1.xml", huge), "padron.xlsx")
+    assert imp.rows == 1 and len(pi.headers(imp)) == len(HEADER)
