@@ -111,6 +111,7 @@ REVISION_FIELD_LABELS = {
     **{f.name: f.label for f in FIELDS},
     "status": _l("Estatus en el padrón"),
     "confirmed_at": _l("Confirmación de datos"),
+    "registry_email": _l("Correo del padrón (privado)"),
     "logo": _l("Logotipo"),
     "document_acta": _l("Acta constitutiva"),
     "document_cluni": _l("Constancia de la CLUNI"),

@@ -261,6 +261,9 @@ class PadronImport(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="uploaded")
     # uploaded -> analysed -> applying -> applied | failed
     progress: Mapped[int] = mapped_column(default=0)  # rows done, for the progress bar
+    # When the last batch committed: an import "applying" with no batch for ten minutes was
+    # cut short (a restart killed its thread) and may be applied again.
+    progress_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))

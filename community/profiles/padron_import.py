@@ -43,7 +43,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -640,7 +640,7 @@ def analyse(actor, imp: PadronImport, mapping: dict,
     """Classify every row without writing any OSC; keeps the mapping and the counts on the
     import and records the dry run in the audit log. The caller commits."""
     _require_staff(actor)
-    if imp.status == "applying":
+    if is_running(imp):
         raise ValidationError({FIELD: _l("Este archivo se está aplicando; espera a que "
                                          "termine.")})
     cleaned = _clean_mapping(mapping)
@@ -671,6 +671,25 @@ def _audit_actor(actor):
 
 # --- applying -------------------------------------------------------------------------------
 
+#: An import "applying" with no committed batch for this long was cut short (a restart
+#: killed the thread or the command): it reads as failed and may be applied again, which
+#: completes it without repeating what was written.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def is_stalled(imp: PadronImport, now: datetime | None = None) -> bool:
+    return imp.status == "applying" and (
+        imp.progress_at is None or imp.progress_at < (now or utcnow()) - STALLED_AFTER)
+
+
+def is_running(imp: PadronImport, now: datetime | None = None) -> bool:
+    return imp.status == "applying" and not is_stalled(imp, now)
+
+
+def state(imp: PadronImport, now: datetime | None = None) -> str:
+    """The status people are shown: a stalled "applying" is "failed"."""
+    return "failed" if is_stalled(imp, now) else imp.status
+
 
 def apply(actor, imp: PadronImport, accept=frozenset({"new", "update"}),
           rows: set[int] | None = None,
@@ -685,13 +704,14 @@ def apply(actor, imp: PadronImport, accept=frozenset({"new", "update"}),
     _require_staff(actor)
     accept = frozenset(accept or ())
     picked = frozenset(rows or ())
-    if imp.status == "applying":
+    if is_running(imp):
         raise ValidationError({FIELD: _l("Este archivo ya se está aplicando.")})
     if not imp.mapping or imp.status == "uploaded":
         raise ValidationError({FIELD: _l("Revisa el archivo (la revisión previa) antes de "
                                          "aplicarlo.")})
     mapping = _clean_mapping(imp.mapping)
     imp.status, imp.progress, imp.error = "applying", 0, None
+    imp.progress_at = utcnow()
     db.session.commit()
     done = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "error": 0,
             "revisions": 0}
@@ -703,7 +723,7 @@ def apply(actor, imp: PadronImport, accept=frozenset({"new", "update"}),
         for batch in _batches(imp, mapping):
             _apply_batch(actor, imp, classifier, batch, accept, picked, slugs, now, done)
             seen += len(batch)
-            imp.progress = seen
+            imp.progress, imp.progress_at = seen, utcnow()
             # The batch's search outbox rows commit with it, but are not drained into the
             # index after each batch (seconds per 500 OSCs): the final commit drains as any
             # commit does, and later commits or ``flask search drain`` do the rest.

@@ -25,6 +25,7 @@ from community.core.errors import NotFound, ValidationError
 from community.core.models import AuditEntry
 from community.core.pagination import page_arg
 from community.core.permissions import require_staff
+from community.core.timeutil import utcnow
 from community.extensions import db
 from community.profiles import padron_import as engine
 from community.profiles.forms import EmptyForm
@@ -255,7 +256,7 @@ def _keep_dry_run(imp: PadronImport, dry_run, key: tuple | None = None) -> None:
 @login_required
 def padron_review(import_id: int):
     imp = _import(import_id)
-    if imp.status == "applying":
+    if engine.is_running(imp):
         return redirect(url_for("staff.padron_progress", import_id=imp.id))
     if imp.status == "uploaded" or not imp.mapping:
         return redirect(url_for("staff.padron_mapping", import_id=imp.id))
@@ -279,7 +280,7 @@ def padron_review(import_id: int):
         classes=CLASSES, class_labels=CLASS_LABELS, class_hints=CLASS_HINTS,
         field_labels=engine.FIELDS, status_labels=STATUS_LABELS,
         municipality_label=engine.municipality_label,
-        can_apply=imp.status in ("analysed", "failed"),
+        can_apply=engine.state(imp) in ("analysed", "failed"),
         page_url=lambda n: url_for("staff.padron_review", import_id=imp.id, clase=klass,
                                    pagina=n, _anchor="filas"),
         form=EmptyForm())
@@ -333,9 +334,9 @@ def _apply_in_background(app, import_id: int, user_id: int, accept: frozenset,
 @login_required
 def padron_apply(import_id: int):
     imp = _import(import_id)
-    if imp.status in ("applying", "applied"):
+    if imp.status == "applied" or engine.is_running(imp):
         return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
-    if imp.status not in ("analysed", "failed") or not imp.mapping:
+    if engine.state(imp) not in ("analysed", "failed") or not imp.mapping:
         flash(_("Primero elige las columnas y revisa el resultado de la prueba."), "error")
         return redirect(url_for("staff.padron_mapping", import_id=imp.id), code=303)
     accept = frozenset(request.form.getlist("aceptar")) & set(ACCEPTABLE)
@@ -357,6 +358,7 @@ def padron_apply(import_id: int):
             db.session.rollback()
         return redirect(url_for("staff.padron_progress", import_id=imp.id), code=303)
     imp.status, imp.progress, imp.error = "applying", 0, None
+    imp.progress_at = utcnow()
     db.session.commit()
     app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
     threading.Thread(target=_apply_in_background,
@@ -394,7 +396,8 @@ def _applied_counts(imp: PadronImport) -> dict[str, int]:
 def padron_progress(import_id: int):
     imp = _import(import_id)
     return render_template("profiles/padron_progress.html", imp=imp,
-                           refresh=REFRESH_SECONDS if imp.status == "applying" else None,
+                           status=engine.state(imp),
+                           refresh=REFRESH_SECONDS if engine.is_running(imp) else None,
                            applied=_applied_counts(imp), applied_labels=APPLIED_LABELS,
                            status_labels=STATUS_LABELS)
 

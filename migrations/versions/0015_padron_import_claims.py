@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('rows', sa.Integer(), nullable=False),
         sa.Column('status', sa.String(length=12), nullable=False),
         sa.Column('progress', sa.Integer(), nullable=False),
+        sa.Column('progress_at', sa.DateTime(), nullable=True),
         sa.Column('error', sa.Text(), nullable=True),
         sa.Column('uploaded_by_id', sa.Integer(),
                   sa.ForeignKey('user_account.id', ondelete='SET NULL'), nullable=True),

@@ -231,9 +231,11 @@ def test_nothing_chosen_to_apply_goes_back_to_the_review(staff_client):
 
 
 def test_the_progress_page_follows_the_import_while_applying(staff_client):
+    from community.core.timeutil import utcnow
+
     number = import_id(upload(staff_client, csv_bytes(), "padron.csv"))
     imp = _db.session.get(PadronImport, number)
-    imp.status, imp.progress = "applying", 2
+    imp.status, imp.progress, imp.progress_at = "applying", 2, utcnow()
     _db.session.commit()
     body = staff_client.get(f"{UPLOAD}/{number}/progreso").get_data(as_text=True)
     # import-progress.js reads the page again every 2 s; without it, a link to do so.
