@@ -17,9 +17,10 @@ from community.demo import SEED
 # In dependency order: the OSCs need the accounts, the events the OSCs, the forums the events'
 # people; the library needs the staff account; advisory asks as the OSCs' admins.
 # The surveys hear from the events' attendees and the advisory requesters.
-# The indicators last: their demo goals and manual series are entered as the staff account.
+# The sample padrón is imported by staff once the registry exists; the indicators last: their
+# demo goals and manual series are entered as the staff account.
 DEMO_SEEDERS = ("accounts", "profiles", "events", "forums", "library", "advisory", "surveys",
-                "indicators")
+                "padron", "indicators")
 
 
 @click.command("seed-demo")

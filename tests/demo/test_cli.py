@@ -31,12 +31,12 @@ def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, 
         assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
             f"Datos de demostración: {name} listo."
             for name in ("accounts", "profiles", "events", "forums", "library", "advisory",
-                         "surveys", "indicators")]
+                         "surveys", "padron", "indicators")]
         counts.append([db.session.scalar(select(func.count()).select_from(model))
                        for model in MODELS])
     assert counts[0] == counts[1] and all(counts[0])
     assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory",
-                            "surveys", "indicators")
+                            "surveys", "padron", "indicators")
     assert not is_quiet()  # quiet ends with the command
 
     # Validations, registrations, replies, mentions: nothing was queued for anyone.
