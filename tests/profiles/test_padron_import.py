@@ -482,3 +482,13 @@ def test_an_xlsx_too_wide_or_declaring_a_huge_sheet(app, staff):
     assert huge != sheet
     imp = store(staff, _with_part(data, "xl/worksheets/sheet1.xml", huge), "padron.xlsx")
     assert imp.rows == 1 and len(pi.headers(imp)) == len(HEADER)
+
+
+def test_a_one_megabyte_cell_is_refused_with_a_message_not_a_500(app, staff):
+    """Python's csv module stops at 131,072 characters a field: the file is refused at the
+    upload, in Spanish, naming the problem (a row's cell over 10,000 characters but under
+    that limit only makes its row an error: see test_the_limits_columns_cells_...)."""
+    with pytest.raises(ValidationError) as caught:
+        pi.store_upload(staff, upload(csv_bytes([row("Fundación Sol", objeto="x" * 1_000_000)],
+                                                encoding="utf-8")))
+    assert "celda enorme" in str(caught.value.errors["archivo"])
