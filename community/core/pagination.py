@@ -8,6 +8,7 @@ any page after the last one.
 """
 
 import re
+from dataclasses import dataclass
 
 MAX_PAGE = 10_000  # 10,000 pages of 100 rows: an OFFSET every database answers quickly
 
@@ -35,3 +36,34 @@ def parse_page(raw, default: int | None = 1) -> int | None:
 def page_arg(args, name: str = "page", default: int | None = 1) -> int | None:
     """``?page=`` of a request's arguments (any mapping), through :func:`parse_page`."""
     return parse_page(args.get(name), default)
+
+
+@dataclass(frozen=True)
+class SimplePage:
+    """A page of items counted another way than a query (a list in memory, a numbered
+    range), shaped like Flask-SQLAlchemy's Pagination for ``templates/_pagination.html``."""
+
+    items: list
+    page: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from community.accounts.models import User
+from community.core.pagination import SimplePage
 from community.core.text import fold
 from community.core.timeutil import utcnow
 from community.extensions import db
@@ -26,38 +27,10 @@ MENTION_LIMIT = 8
 MENTION_MIN_CHARS = 2
 
 
-@dataclass
-class PostPage:
-    """One page of a topic, shaped like Flask-SQLAlchemy's Pagination for ``_pagination.html``.
-
-    Posts are numbered 1..last_post_number without gaps (nothing is ever deleted), so a page
-    is a range of numbers read through the (topic, number) index, with no COUNT over posts.
-    """
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+# One page of a topic. Posts are numbered 1..last_post_number without gaps (nothing is ever
+# deleted), so a page is a range of numbers read through the (topic, number) index, with no
+# COUNT over posts.
+PostPage = SimplePage
 
 
 def page_of(number: int, per_page: int) -> int:

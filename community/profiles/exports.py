@@ -139,21 +139,28 @@ def _cell(sheet, column: Column, value):
     return text
 
 
+def new_sheet(workbook, title: str, columns):
+    """A write-only sheet with the columns' widths, a bold header row and the header frozen
+    (``columns``: anything with ``name`` and ``width``); the exports of every module use it."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold, top = Font(bold=True), Alignment(vertical="top")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.name)
+        cell.font, cell.alignment = bold, top
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
 def xlsx_file(records, columns=REGISTRY_COLUMNS):
     """The padrón as an .xlsx in a temporary file (openpyxl's write-only mode: rows go to disk
     as they come, so 50,000 OSC never sit in memory); returns the file, rewound."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Padrón"))
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold, wrap = Font(bold=True), Alignment(vertical="top")
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font, cell.alignment = bold, wrap
-        header.append(cell)
-    sheet.append(header)
+    sheet = new_sheet(workbook, _("Padrón"), columns)
     for record in records:
         sheet.append([_cell(sheet, column, record.get(column.name)) for column in columns])
     # Memory stays flat (write-only mode); time is openpyxl's pure-Python XML writer: about

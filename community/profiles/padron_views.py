@@ -12,7 +12,6 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ from sqlalchemy import func
 from community.core.console import register_tile
 from community.core.errors import NotFound, ValidationError
 from community.core.models import AuditEntry
-from community.core.pagination import page_arg
+from community.core.pagination import SimplePage, page_arg
 from community.core.permissions import require_staff
 from community.core.timeutil import utcnow
 from community.extensions import db
@@ -183,37 +182,6 @@ def padron_mapping(import_id: int):
 # --- the dry run ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowPage:
-    """One page of a class's rows, shaped like Flask-SQLAlchemy's Pagination for
-    templates/_pagination.html."""
-
-    items: list
-    page: int
-    total: int
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 # The last dry runs read, by import: the engine keeps only the counts, and reading the file
 # again costs about a second per thousand rows, on every page of the report. A dry run is
 # reused while the import, its mapping and the registry's OSC (their number and latest
@@ -274,7 +242,8 @@ def padron_review(import_id: int):
         klass = next((k for k in CLASSES if counts[k]), "new")
     rows = [row for row in dry_run.rows if row.klass == klass]
     number = min(page_arg(request.args, "pagina"), max(1, -(-len(rows) // PER_PAGE)))
-    page = RowPage(rows[(number - 1) * PER_PAGE:number * PER_PAGE], number, len(rows))
+    page = SimplePage(rows[(number - 1) * PER_PAGE:number * PER_PAGE], number, len(rows),
+                      PER_PAGE)
     return render_template(
         "profiles/padron_review.html", imp=imp, counts=counts, klass=klass, page=page,
         classes=CLASSES, class_labels=CLASS_LABELS, class_hints=CLASS_HINTS,

@@ -18,14 +18,13 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from community.core import audit
 from community.core.catalog import municipality_name
 from community.core.periods import Period, date_range, local_today
 from community.core.permissions import require_staff
 from community.events.certificates import pdf_text
+from community.profiles.exports import new_sheet
 from community.profiles.queries import FORMULA_PREFIXES, csv_cell
 from community.staff import figures
 from community.staff.indicators import INDICATORS, Indicator
@@ -184,17 +183,7 @@ def _cell(sheet, value, decimals: int = 0):
 
 
 def _sheet(workbook, title: str, columns: list[Column], rows: list[dict]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold, top = Font(bold=True), Alignment(vertical="top")
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font, cell.alignment = bold, top
-        header.append(cell)
-    sheet.append(header)
+    sheet = new_sheet(workbook, title, columns)
     for row in rows:
         sheet.append([_cell(sheet, row.get(c.name), row.get("_decimals", 0)) for c in columns])
 
