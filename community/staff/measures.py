@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, distinct, func, literal, true
+from sqlalchemy import Integer, and_, case, distinct, func, literal, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -368,8 +368,14 @@ def nps(counts: dict[int, int]) -> Value:
     return round(100.0 * (promoters - detractors) / total, 1)
 
 
+SCALE_POINTS = range(0, 11)  # every scale answer: NPS 0–10, Likert and ratings 1–5
+
+
 def as_integer(column):
-    return cast(column, Integer)
+    """A scale answer stored as text ("0" … "10") as a number, and NULL for anything else.
+    A CASE rather than a CAST: PostgreSQL may evaluate a CAST before the join that keeps
+    only scale questions, and "o1" (a choice's code) is not an integer."""
+    return case({str(point): point for point in SCALE_POINTS}, value=column)
 
 
 def flag(condition) -> ColumnElement:
