@@ -165,6 +165,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_scale)
     app.cli.add_command(events_cli)
     app.cli.add_command(library_cli)
+    from community.staff.indicator_cli import indicators_cli
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(advisory_cli)
@@ -178,6 +179,7 @@ def _register_template_helpers(app: Flask) -> None:
     from community.core.urls import return_path
 
     app.jinja_env.filters["local"] = to_local
+    app.cli.add_command(indicators_cli)
     app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

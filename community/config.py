@@ -108,6 +108,11 @@ class Config:
         self.PAGE_CACHE_MAX_BYTES = int(env.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
         # How long a computed indicator may be reused (staff/figures.py); 0: never.
         self.INDICATOR_CACHE_SECONDS = int(env.get("INDICATOR_CACHE_SECONDS", "120"))
+        # A stored figure older than its data may be shown this long, with its time
+        self.INDICATOR_STALE_SECONDS = int(env.get("INDICATOR_STALE_SECONDS", "900"))
+        # How often the background refresh (thread of `make run`, `flask indicators refresh
+        # --loop`) recomputes the default figures
+        self.INDICATOR_REFRESH_SECONDS = float(env.get("INDICATOR_REFRESH_SECONDS", "60"))
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
@@ -190,5 +195,6 @@ class TestConfig(Config):
         self.SEARCH_WARM = False
         # Each test makes its own rows: a figure kept from an earlier test would be wrong.
         self.INDICATOR_CACHE_SECONDS = 0
+        self.INDICATOR_STALE_SECONDS = 0
         # The padrón's import applies within the request: no thread outlives the test's data.
         self.PADRON_APPLY_INLINE = True

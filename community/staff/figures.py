@@ -26,7 +26,9 @@ from community.core.periods import (
     whole_year,
     year_to_date,
 )
+from community.core.timeutil import utcnow
 from community.extensions import db
+from community.staff import figure_store
 from community.staff.indicators import INDICATORS, MIN_PUBLIC, Indicator
 from community.staff.models import IndicatorGoal, IndicatorHistory
 
@@ -39,13 +41,17 @@ MAX_CACHED = 4096
 # --- computed figures, kept a short while -------------------------------------------------
 #
 # A figure counts up to millions of rows (a year of attendances), and staff, the console,
-# the home page and /resultados ask for the same few again and again. Each process keeps a
-# computed figure under the data versions of the page cache (registry, events, library: a
-# write there makes it stale at once) and for at most ``INDICATOR_CACHE_SECONDS`` (120 by
-# default), which bounds how late advisory, surveys and downloads (not tracked there) show.
+# the home page and /resultados ask for the same few again and again. Two levels keep them:
+# each process holds a figure under the data versions of the page cache (registry, events,
+# library: a write there makes it stale at once) for at most ``INDICATOR_CACHE_SECONDS`` (120
+# by default, which bounds how late advisory, surveys and downloads, not tracked there, show);
+# behind it ``figure_store`` keeps them in the database for every process, refreshed in the
+# background, so the first request of a worker, or the first after a check-in, reads a stored
+# figure instead of counting (see that module).
 
 _figures: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+_refreshing = threading.local()  # set by refresh(): compute and store, read nothing kept
 
 
 def _data_versions() -> tuple:
@@ -64,26 +70,75 @@ def _max_age() -> int:
         else 0
 
 
+def _stale_seconds() -> int:
+    return int(current_app.config.get("INDICATOR_STALE_SECONDS", 900))
+
+
+def _note_computed_at(moment) -> None:
+    """The oldest figure a page shows decides the "calculadas el ..." line under it."""
+    if has_request_context() and moment is not None:
+        g.figures_as_of = min(g.get("figures_as_of") or moment, moment)
+
+
 def _remembered(key: tuple, compute):
     max_age = _max_age()
     if max_age <= 0:
         return compute()
-    key = (*key, _data_versions(), int(time.time() // max_age))
+    versions = _data_versions()
+    local_key = (*key, versions, int(time.time() // max_age))
+    forced = getattr(_refreshing, "on", False)
     with _lock:
-        if key in _figures:
-            _figures.move_to_end(key)
-            return _figures[key]
-    value = compute()
+        if local_key in _figures and not forced:
+            _figures.move_to_end(local_key)
+            value, computed_at = _figures[local_key]
+            _note_computed_at(computed_at)
+            return value
+    kept = None if forced else figure_store.fetch(key, versions, max_age, _stale_seconds())
+    if kept is None:
+        computed_at = utcnow()
+        value = _plain(compute())
+        figure_store.save(key, versions, value, computed_at)
+    else:
+        value, computed_at = kept
+    _note_computed_at(computed_at)
     with _lock:
-        _figures[key] = value
+        _figures[local_key] = (value, computed_at)
         while len(_figures) > MAX_CACHED:
             _figures.popitem(last=False)
     return value
 
 
+def _plain(value):
+    """What JSON gives back, so a figure reads the same computed or stored."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return list(value)
+
+
 def clear_cache() -> None:
     with _lock:
         _figures.clear()
+
+
+def refresh(today: date | None = None) -> int:
+    """Compute and store what the pages ask for by default: the console's cards and each
+    indicator's page for the year to date (months, municipalities), the public figures.
+    Returns how many indicators were refreshed."""
+    today = today or local_today()
+    this, previous = year_to_date(today)
+    _refreshing.on = True
+    try:
+        cards(this, previous)
+        for indicator in INDICATORS:
+            monthly(indicator, this.end.year, today=today)
+            if indicator.has_municipality:
+                municipality_values(indicator, this)
+            if indicator.public:
+                values(indicator, [this, previous, whole_year(today.year - 1)])
+    finally:
+        _refreshing.on = False
+    figure_store.forget_old()
+    return len(INDICATORS)
 
 
 def values(indicator: Indicator, periods: list[Period], municipality: str | None = None):

@@ -39,3 +39,17 @@ class IndicatorHistory(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IndicatorFigure(db.Model):
+    """A computed figure kept for every worker process and across restarts, so a page shows
+    figures computed in the background instead of counting a million rows while staff wait.
+    ``versions`` are the page cache's data versions it was computed at; a figure whose data
+    changed since may still be shown for a while, with the time it was computed."""
+
+    __tablename__ = "indicator_figure"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the question
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    versions: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(index=True)
