@@ -786,8 +786,29 @@ def _apply_batch(actor, imp, classifier: _Classifier, batch: list[_Row], accept,
             revisions.append(_revision(org.id, "status", None, org.status, "created",
                                        actor_id, now))
     if revisions:
-        db.session.execute(insert(ProfileRevision), revisions)
+        _insert_revisions(revisions)
         done["revisions"] += len(revisions)
+
+
+_REVISION_COLUMNS = ("organization_id", "field", "old_value", "new_value", "kind", "actor_id",
+                     "created_at", "change_request_id")
+
+
+def _insert_revisions(revisions: list[dict]) -> None:
+    """About ten revisions per new OSC (436,000 for 50,000 rows). PostgreSQL takes them by
+    ``COPY`` in the session's transaction: a multi-row ``INSERT`` of that size spends more
+    time in the driver re-parsing the statement and in the server planning it than in
+    writing (the 50,000-row import was 5 % over its two minutes)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(insert(ProfileRevision), revisions)
+        return
+    table = ProfileRevision.__table__.name
+    statement = f"COPY {table} ({', '.join(_REVISION_COLUMNS)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(statement) as copy:
+        for revision in revisions:
+            copy.write_row([revision[column] for column in _REVISION_COLUMNS])
 
 
 def _revision(org_id, name, old, new, kind, actor_id, now) -> dict:
