@@ -32,6 +32,9 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
     _register_blueprints(app)
+    from community.core import pwa
+
+    pwa.init_app(app)  # the installable app: manifest, service worker, offline page
     _register_request_hooks(app)
     from community.errors import register_error_handlers
 
