@@ -13,6 +13,7 @@ request, and then kept here for the next person.
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import has_request_context, request
@@ -52,12 +53,14 @@ def fetch(key: tuple, versions: tuple, fresh_seconds: int,
     return None
 
 
-def save(key: tuple, versions: tuple, value, computed_at: datetime) -> None:
+def save(key: tuple, versions: tuple, value, computed_at: datetime,
+         refreshing: bool = False) -> None:
     """Upsert the figure. In a page, on a connection of its own so that keeping a figure
     never commits the request's session (a read: SQLite lets another connection write);
     skipped while a form is handled, where the request may hold SQLite's write lock and the
-    figure is not worth a wait. Elsewhere (the refresh, a command) through the session,
-    which there holds the write lock itself, committed at once."""
+    figure is not worth a wait. In the background refresh, through its session (which
+    there holds the write lock itself; ``refresh`` commits). Anywhere else (a command
+    seeding data, a test) nothing is kept: a commit there could end someone's unit of work."""
     table = IndicatorFigure.__table__
     row = {"key": digest(key), "value": json.dumps(value),
            "versions": _versions_text(versions), "computed_at": computed_at}
@@ -66,26 +69,40 @@ def save(key: tuple, versions: tuple, value, computed_at: datetime) -> None:
         index_elements=[table.c.key],
         set_={"value": statement.excluded.value, "versions": statement.excluded.versions,
               "computed_at": statement.excluded.computed_at})
-    if not has_request_context():
+    if refreshing:
         db.session.execute(statement)
-        db.session.commit()
+        return
+    if not has_request_context():
         return
     if request.method not in ("GET", "HEAD"):
         return
     try:
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, _short_wait(connection):
             connection.execute(statement)
     except OperationalError:  # the database is busy: the next request counts it again
         log.info("indicators: a figure could not be kept (database busy)")
 
 
+@contextmanager
+def _short_wait(connection):
+    """On SQLite, wait at most 200 ms for another writer: a page never waits long to keep
+    a figure (the connection's usual timeout comes back afterwards)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql("PRAGMA busy_timeout = 200")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+
+
 def forget_old(now: datetime | None = None) -> int:
-    """Called by the refresh (outside a request), through the session."""
+    """Called by the refresh, through its session (it commits)."""
     cutoff = (now or utcnow()) - timedelta(days=KEEP_DAYS)
-    count = db.session.execute(
+    return db.session.execute(
         delete(IndicatorFigure).where(IndicatorFigure.computed_at < cutoff)).rowcount
-    db.session.commit()
-    return count
 
 
 def _insert(table):

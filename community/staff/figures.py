@@ -97,7 +97,7 @@ def _remembered(key: tuple, compute):
     if kept is None:
         computed_at = utcnow()
         value = _plain(compute())
-        figure_store.save(key, versions, value, computed_at)
+        figure_store.save(key, versions, value, computed_at, refreshing=forced)
     else:
         value, computed_at = kept
     _note_computed_at(computed_at)
@@ -123,7 +123,8 @@ def clear_cache() -> None:
 def refresh(today: date | None = None) -> int:
     """Compute and store what the pages ask for by default: the console's cards and each
     indicator's page for the year to date (months, municipalities), the public figures.
-    Returns how many indicators were refreshed."""
+    Returns how many indicators were refreshed. The background's one unit of work: it
+    commits."""
     today = today or local_today()
     this, previous = year_to_date(today)
     _refreshing.on = True
@@ -138,6 +139,7 @@ def refresh(today: date | None = None) -> int:
     finally:
         _refreshing.on = False
     figure_store.forget_old()
+    db.session.commit()
     return len(INDICATORS)
 
 
