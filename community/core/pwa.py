@@ -82,10 +82,8 @@ def manifest():
         "icons": [{"src": url_for("static", filename=path), "sizes": sizes, "type": "image/png",
                    "purpose": purpose} for path, sizes, purpose in ICONS],
     }
-    response = Response(json.dumps(data, ensure_ascii=False, indent=1),
-                        mimetype="application/manifest+json")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _revalidated(Response(json.dumps(data, ensure_ascii=False, indent=1),
+                                 mimetype="application/manifest+json"))
 
 
 @bp.route("/sw.js")
@@ -99,10 +97,17 @@ def worker():
         (json.dumps(settings, sort_keys=True) + source + _offline_template_digest()).encode()
     ).hexdigest()[:12]
     body = f"self.OFFLINE_SETTINGS = {json.dumps(settings, sort_keys=True)};\n{source}"
-    response = Response(body, mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
+    response = _revalidated(Response(body, mimetype="text/javascript"))
     response.headers["Service-Worker-Allowed"] = url_for("main.home")
     return response
+
+
+def _revalidated(response: Response) -> Response:
+    """``no-cache`` with an ETag: the browser checks for a new worker at every visit, and an
+    unchanged one costs a 304, not the script again."""
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def worker_settings() -> dict:

@@ -88,6 +88,13 @@ def test_worker_is_served_from_the_root_uncached(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("path", ["/sw.js", "/manifest.webmanifest"])
+def test_an_unchanged_worker_costs_a_304(client, path):
+    etag = client.get(path).headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.get_data()
+
+
 def test_worker_settings_name_files_that_exist(client):
     settings = worker_settings(client)
     assert settings["offlinePage"] == "/sin-conexion"
