@@ -178,10 +178,11 @@ def _register_cli(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from community.core.timeutil import to_local
+    from community.core.timeutil import machine_time, to_local
     from community.core.urls import return_path
 
     app.jinja_env.filters["local"] = to_local
+    app.jinja_env.filters["machine_time"] = machine_time  # <time datetime="...">
     app.cli.add_command(indicators_cli)
     app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["get_locale"] = get_locale

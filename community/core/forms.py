@@ -1,6 +1,8 @@
 """Glue between service errors and Flask-WTF forms."""
 
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.errors import ValidationError
@@ -53,3 +55,23 @@ class MultiCheckboxField(SelectMultipleField):
             initial = fold(str(option.label.text))[:1].upper() or "#"
             groups.setdefault(initial, []).append(option)
         return sorted(groups.items())
+
+
+HIDDEN_FIELD_TYPES = ("HiddenField", "CSRFTokenField")
+
+
+def _render_field(meta, field, render_kw):
+    """Hidden inputs of every Flask-WTF form are rendered without an ``id``.
+
+    A page with several forms (a row of buttons per account, per member, per OSC) would repeat
+    ``id="csrf_token"`` (or ``id="active"``) once per form: invalid HTML, reported by the Nu
+    HTML checker (tests/test_html_validation.py). No label points at a hidden input and the
+    scripts find them by ``name``, so the id serves nothing. Set on ``FlaskForm.Meta``, which
+    every form of the site inherits, so that no form can forget it.
+    """
+    if field.type in HIDDEN_FIELD_TYPES:
+        render_kw = {"id": False, **render_kw}
+    return DefaultMeta.render_field(meta, field, render_kw)
+
+
+FlaskForm.Meta.render_field = _render_field

@@ -58,7 +58,7 @@ class EventForm(FlaskForm):
                                                     "Administrativos, sala 2."),
                         validators=[MaxLength(TEXT_LIMITS["venue"])])
     address = StringField(_l("Dirección"), validators=[MaxLength(TEXT_LIMITS["address"])],
-                          render_kw={"autocomplete": "street-address"})
+                          render_kw={"autocomplete": "address-line1"})
     online_url = StringField(_l("Enlace para conectarse"), description=_l(
         "Obligatorio si es en línea o híbrido. Solo lo ven las personas con lugar "
         "confirmado."), render_kw={"inputmode": "url", "spellcheck": "false"})

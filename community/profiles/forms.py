@@ -59,7 +59,7 @@ class OrganizationForm(FlaskForm):
     municipality_code = ChoiceField(_label("municipality_code"))
     other_state = StringField(_label("other_state"), validators=_max("other_state"))
     address = StringField(_label("address"), validators=_max("address"),
-                          render_kw={"autocomplete": "street-address"})
+                          render_kw={"autocomplete": "address-line1"})
     postal_code = StringField(_label("postal_code"),
                               render_kw={"inputmode": "numeric", "autocomplete": "postal-code"})
     phone = StringField(_label("phone"), description=_l("10 dígitos."),
