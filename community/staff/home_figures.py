@@ -4,7 +4,9 @@ Nothing shown as a number on the home page is written in a template. The figures
 results indicators (validated OSCs and their municipalities, training events held and their
 attendances) come from the one registry of indicators (``community.staff.indicators``), so
 the home page, the staff cards and /resultados can never count them two ways; upcoming
-events and forum conversations are not indicators and are counted here.
+events and forum conversations are not indicators and are counted here. It lives in staff,
+the one module that reads the others, and reaches the home page through
+``app.extensions["home_figures"]`` (see ``community/staff/__init__.py``).
 """
 
 from dataclasses import dataclass
