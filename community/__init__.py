@@ -147,6 +147,9 @@ def _register_request_hooks(app: Flask) -> None:
         mark_read_only(False)
 
     app.after_request(add_security_headers)
+    from community.core import submissions
+
+    submissions.init_app(app)  # last: a key is looked up after CSRF, limits and sign-in
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,7 +4,8 @@ A page is stored under (namespace, data version, language, path). Any flush that
 tracked model raises the namespace's version in the same transaction, so a cached page can
 never outlive the data it shows, whichever process wrote it. Signed-in visitors, pending flash
 messages and non-200 answers are never cached. The visitor's CSRF token is cut out of the
-stored page and the next visitor's own token is put back in.
+stored page and the next visitor's own token is put back in; each form's one-time submission
+key (core.submissions) is cut out too, and every replay gets new ones.
 
 What a visitor controls cannot grow or poison the cache:
 
@@ -21,6 +22,7 @@ What a visitor controls cannot grow or poison the cache:
   of growing the process.
 """
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -33,10 +35,12 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from community.core import submissions
 from community.core.models import DataVersion
 from community.extensions import db
 
 TOKEN_PLACEHOLDER = "\x00csrf\x00"  # noqa: S105 - a marker, not a secret
+KEY_PLACEHOLDER = "\x00submission-key\x00"
 MAX_BODY_BYTES = 512 * 1024
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 ENTRY_OVERHEAD = 512  # the key, the tuple, the headers' objects: roughly, per entry
@@ -121,6 +125,9 @@ def cached_page(namespace: str, max_age: int | None = None, vary=None, args=()):
 def _replay(body: bytes, status: int, headers: list) -> Response:
     if TOKEN_PLACEHOLDER.encode() in body:
         body = body.replace(TOKEN_PLACEHOLDER.encode(), generate_csrf().encode())
+    if KEY_PLACEHOLDER.encode() in body:  # each form of each visitor gets a key of its own
+        body = re.sub(re.escape(KEY_PLACEHOLDER.encode()),
+                      lambda _match: submissions.new_key().encode(), body)
     return Response(body, status=status, headers=headers)
 
 
@@ -133,6 +140,8 @@ def _store(key, response: Response) -> None:
     token = g.get("csrf_token")
     if token:
         body = body.replace(token.encode(), TOKEN_PLACEHOLDER.encode())
+    for rendered in g.get("rendered_submission_keys", ()):
+        body = body.replace(rendered.encode(), KEY_PLACEHOLDER.encode())
     headers = [(k, v) for k, v in response.headers.items()
                if k.lower() not in {"set-cookie", "content-length"}]
     size = (len(body) + len(key[3]) + sum(len(k) + len(v) for k, v in headers)
