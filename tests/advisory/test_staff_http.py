@@ -436,7 +436,7 @@ def test_the_map_shades_pending_requests_and_ranks_the_municipalities(staff_clie
     assert "Nezahualcóyotl: 3 solicitudes pendientes" in body
     assert "Toluca: 1 solicitud pendiente" in body
     assert "4 solicitudes pendientes" in body
-    table = re.search(r'<table id="map-table">.*?</table>', body, re.S).group(0)
+    table = re.search(r'<table id="mapa-asesorias-tabla">.*?</table>', body, re.S).group(0)
     assert re.search(r"Nezahualcóyotl</a></th><td[^>]*>3</td>", table)
     ranked = re.search(r'<table id="ranked">.*?</table>', body, re.S).group(0)
     assert ranked.index("Nezahualcóyotl") < ranked.index("Toluca")

@@ -209,3 +209,20 @@ def test_months_from_one_group_by_equal_the_filtered_counts(app, db, staff, make
         direct = indicator.measure.values([row.month for row in rows])
         assert [row.value for row in rows] == direct
         assert rows[0].value == 3 and rows[1].value == 2
+
+
+def test_indicator_map_links_each_municipality_to_its_records(staff_client, make_org):
+    """The shared choropleth (_choropleth.html): one link per municipality to the rows it
+    counts there, named by the municipality and its figure, with the legend."""
+    import re
+
+    org = make_org()
+    body = staff_client.get("/personal/indicadores/padron-validadas").get_data(as_text=True)
+    assert '<svg class="osc-map__svg"' in body and 'aria-labelledby="mapa-titulo"' in body
+    links = re.findall(r'<a href="([^"]+)"><title>([^<]+)</title><path', body)
+    assert len(links) == 125
+    code = org.municipality_code
+    mine = [(href, title) for href, title in links if href.endswith(f"municipio={code}")]
+    assert len(mine) == 1 and mine[0][1].endswith(": 1")
+    assert mine[0][0].startswith("/personal/indicadores/padron-validadas/registros?")
+    assert "Sin registros" in body  # the legend's empty shade
