@@ -6,6 +6,7 @@ import re
 import threading
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -94,6 +95,26 @@ def test_a_cached_page_gives_each_visitor_new_keys(app, db):
     first, second = (set(KEY_RE.findall(page)) for page in pages)
     assert first and second and not first & second
     assert pagecache.KEY_PLACEHOLDER not in pages[1]
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def test_every_post_form_of_the_templates_carries_a_key():
+    """A form's hidden fields come from form_keys() (or the csrf() macro, or a module's own
+    macro that calls it); a bare CSRF token would leave the form without a key."""
+    sources = {p: p.read_text() for p in TEMPLATES.rglob("*.html")}
+    macros = {"csrf", "form_keys", "role_form"} | {
+        name for text in sources.values() for name, body in re.findall(
+            r"{%-?\s*macro\s+(\w+)\(.*?%}(.*?){%-?\s*endmacro", text, re.S)
+        if "form_keys(" in body}
+    calls = re.compile(r"{{-?\s*(" + "|".join(sorted(macros)) + r")\(")
+    bare = [f"{path.relative_to(TEMPLATES)}: {body.strip()[:60]!r}"
+            for path, text in sources.items()
+            for body in re.findall(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', text,
+                                   re.S | re.I)
+            if not calls.search(body)]
+    assert not bare, "\n".join(bare)
 
 
 # --- through HTTP: the forum reply ---------------------------------------------------------
