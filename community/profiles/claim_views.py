@@ -2,7 +2,7 @@
 page to ask for it (a code mailed to the padrón's e-mail of the OSC, or a document for staff),
 and staff's decision from the validation queue. The rules live in ``claims.py``."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,6 +21,10 @@ from community.profiles.forms import EmptyForm
 # is also counted on the claim (five at most), this bounds guessing across claims.
 START_LIMIT = "5 per hour;20 per day"
 CODE_LIMIT = "10 per minute;30 per hour"
+# Per account: looking an OSC up by RFC or CLUNI (it reaches OSCs that are not public).
+FIND_LIMIT = "20 per hour;50 per day"
+FOUND_KEY = "claim_found"  # session: ids of unclaimed OSCs this person found by identifier
+FOUND_KEPT = 5
 
 
 class ClaimDocumentForm(FlaskForm):
@@ -47,6 +51,54 @@ def _code_limit() -> str:
     return current_app.config.get("RATELIMIT_CLAIM_CODE", CODE_LIMIT)
 
 
+def _find_limit() -> str:
+    return current_app.config.get("RATELIMIT_CLAIM_FIND", FIND_LIMIT)
+
+
+def _not_searching() -> bool:
+    return claims.IDENTIFIER_FIELD not in request.args
+
+
+def _target(slug: str):
+    """The OSC of a claim page: one the person may see, or one they found by its RFC or
+    CLUNI (an OSC the padrón gave as pending has no public profile)."""
+    try:
+        return services.get_visible(current_user, slug)
+    except NotFound:
+        org = claims.found_target(slug, session.get(FOUND_KEY))
+        if org is None:
+            raise
+        return org
+
+
+@bp.route("/osc/administrar")
+@login_required
+@limiter.limit(_find_limit, key_func=_per_account, exempt_when=_not_searching)
+def claim_find():
+    """Find the OSC to claim by its RFC or CLUNI: a GET form (nothing changes), limited per
+    account because it reaches OSCs whose profile is not public."""
+    raw = request.args.get(claims.IDENTIFIER_FIELD)
+    if raw is None:
+        return _find_page()
+    try:
+        org = claims.find_by_identifier(raw)
+    except ValidationError as error:
+        return _find_page(value=raw, errors=error.errors, status=400)
+    unclaimed = org is not None and claims.is_unclaimed(org)
+    if unclaimed:
+        found = [i for i in session.get(FOUND_KEY, []) if i != org.id]
+        session[FOUND_KEY] = [org.id, *found][:FOUND_KEPT]
+    return _find_page(value=raw, org=org, searched=True, unclaimed=unclaimed,
+                      visible=org is not None and services.can_view(current_user, org))
+
+
+def _find_page(value="", errors=None, org=None, searched=False, unclaimed=False,
+               visible=False, status=200):
+    return render_template("profiles/claim_find.html", value=value[:40], errors=errors or {},
+                           org=org, searched=searched, unclaimed=unclaimed, visible=visible,
+                           field=claims.IDENTIFIER_FIELD), status
+
+
 @bp.app_template_global()
 def org_unclaimed(org) -> bool:
     """For the profile page: whether to invite visitors to claim the OSC (same HTML for
@@ -58,6 +110,7 @@ def _page(org, *, document_form=None, code_form=None, status=200):
     claim = claims.pending_claim_of(current_user, org)
     return render_template(
         "profiles/claim.html", org=org, claim=claim,
+        visible=services.can_view(current_user, org),
         block=None if claim else claims.claim_block(current_user, org),
         email_offered=claims.email_offered(current_user, org),
         masked=claims.masked_email(org.registry_email),
@@ -70,7 +123,7 @@ def _page(org, *, document_form=None, code_form=None, status=200):
 @login_required
 @limiter.limit(_start_limit, key_func=_per_account, methods=["POST"])
 def claim(slug):
-    org = services.get_visible(current_user, slug)
+    org = _target(slug)
     if request.method == "GET":
         return _page(org)
     method = request.form.get("method")
@@ -110,7 +163,7 @@ def claim(slug):
 @login_required
 @limiter.limit(_code_limit, key_func=_per_account)
 def claim_code(slug):
-    org = services.get_visible(current_user, slug)
+    org = _target(slug)
     pending = claims.code_claim_of(current_user, org)
     form = ClaimCodeForm()
     if pending is None:
@@ -137,7 +190,7 @@ def claim_code(slug):
 @bp.route("/osc/<slug>/administrar/cancelar", methods=["POST"])
 @login_required
 def claim_withdraw(slug):
-    org = services.get_visible(current_user, slug)
+    org = _target(slug)
     pending = claims.pending_claim_of(current_user, org)
     if pending is None or not EmptyForm().validate_on_submit():
         flash(_("No tienes una solicitud pendiente para esta organización."), "error")

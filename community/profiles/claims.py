@@ -44,6 +44,7 @@ from community.profiles.models import (
     OrganizationDocument,
 )
 from community.profiles.services import record_revision
+from community.profiles.validators import clean_cluni, clean_rfc
 
 CODE_TTL = timedelta(minutes=30)
 MAX_TRIES = 5
@@ -63,6 +64,48 @@ def has_admin(org: Organization) -> bool:
 
 def is_unclaimed(org: Organization) -> bool:
     return not has_admin(org)
+
+
+IDENTIFIER_FIELD = "identificador"
+
+
+def find_by_identifier(raw: str) -> Organization | None:
+    """An OSC by its RFC or CLUNI, whatever its status but "dada de baja". An OSC the padrón
+    gave as pending is not public, so nobody can reach its profile to claim it; the person
+    who knows its RFC or CLUNI is who can (as Candid finds an organization by its tax id).
+    Bad input is a ValidationError on ``identificador``."""
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError({IDENTIFIER_FIELD: _l("Escribe el RFC o la CLUNI de la "
+                                                     "organización.")})
+    check_length(text, 40, IDENTIFIER_FIELD)
+    value = _identifier(text)
+    return db.session.scalar(select(Organization).where(
+        or_(Organization.rfc == value, Organization.cluni == value),
+        Organization.status != "inactive").order_by(Organization.id).limit(1))
+
+
+def found_target(slug: str, found_ids) -> Organization | None:
+    """An OSC this person found by its RFC or CLUNI (``found_ids``, kept in their session),
+    for the claim pages when its profile is not public."""
+    org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    if org is None or org.id not in set(found_ids or ()) or org.status == "inactive":
+        return None
+    return org
+
+
+def _identifier(text: str) -> str:
+    """The RFC (its check digit not verified: real ones fail it) or the CLUNI, cleaned."""
+    for clean in (lambda t: clean_rfc(t, verify_check_digit=False), clean_cluni):
+        try:
+            value = clean(text)
+        except ValueError:
+            continue
+        if value:
+            return value
+    raise ValidationError({IDENTIFIER_FIELD: _l(
+        "Escribe un RFC de persona moral (12 caracteres, como ABC010203AB9) o una CLUNI "
+        "(14 caracteres, como ABC0503101501A).")})
 
 
 def _live(now: datetime | None = None):

@@ -291,7 +291,8 @@ def _publish(org, actor, changes: dict, kind="published", request=None) -> None:
 
 
 # Paths under /osc/ that are pages, not profiles.
-RESERVED_SLUGS = frozenset({"registrar", "mapa", "municipios", "invitacion", "logo"})
+RESERVED_SLUGS = frozenset({"registrar", "mapa", "municipios", "invitacion", "logo",
+                            "administrar"})
 
 
 def _unique_slug(name: str) -> str:

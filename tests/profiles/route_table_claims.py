@@ -15,6 +15,7 @@ SIGNED_IN_302 = expect(LOGIN, 302, 302, 302)
 NOTHING_PENDING = expect(LOGIN, 303, 303, 303)  # no claim of theirs: back to the claim page
 
 CLAIM_ROUTES = {
+    "profiles.claim_find": ("GET", "/osc/administrar", SIGNED_IN_200),
     "profiles.claim": ("POST", "/osc/{claim_org}/administrar", SIGNED_IN_302),
     "profiles.claim_code": ("POST", "/osc/{claim_org}/administrar/codigo", NOTHING_PENDING),
     "profiles.claim_withdraw": ("POST", "/osc/{claim_org}/administrar/cancelar",

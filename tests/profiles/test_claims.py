@@ -424,3 +424,94 @@ def test_a_late_code_is_told_it_expired(app, db, org, make_user, outbox):
     db.session.expire_all()
     assert claim.status == "expired" and claims.is_unclaimed(org)
     assert "Enviar el código" in browser.get(page).get_data(as_text=True)
+
+
+# --- finding the OSC by its RFC or CLUNI ---------------------------------------------------
+
+FIND = "/osc/administrar"
+RFC = "ABC010203AB9"
+CLUNI = "ABC0503101501A"
+
+
+@pytest.fixture
+def pending(db):
+    """An OSC the padrón gave as pending: no public profile, no admin."""
+    org = make_unclaimed(db, name="Colectivo Pendiente de Texcoco", status="pending")
+    org.rfc, org.cluni = RFC, CLUNI
+    db.session.commit()
+    return org
+
+
+@pytest.mark.parametrize("typed", [RFC, "abc-010203-ab9", " ABC 010203 AB9 ", CLUNI,
+                                   "abc0503101501a"])
+def test_an_osc_is_found_by_its_rfc_or_cluni_whatever_its_status(db, pending, typed):
+    assert claims.find_by_identifier(typed) == pending
+
+
+def test_an_inactive_or_unknown_osc_is_not_found(db, pending):
+    assert claims.find_by_identifier("XYZ010203AB1") is None
+    pending.status = "inactive"
+    db.session.commit()
+    assert claims.find_by_identifier(RFC) is None
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "Escribe el RFC o la CLUNI"),
+    ("hola", "Escribe un RFC de persona moral"),
+    ("X" * 41, "41"),
+])
+def test_a_bad_identifier_is_explained(db, typed, message):
+    with pytest.raises(ValidationError) as error:
+        claims.find_by_identifier(typed)
+    assert message in str(error.value.errors[claims.IDENTIFIER_FIELD])
+
+
+def test_a_pending_osc_is_claimed_after_finding_it_by_rfc(app, db, pending, make_user, outbox):
+    browser = client_as(app, make_user())
+    page = f"/osc/{pending.slug}/administrar"
+    assert browser.get(page).status_code == 404  # not public: reachable only once found
+    html = browser.get(f"{FIND}?identificador=abc-010203-ab9").get_data(as_text=True)
+    assert "Colectivo Pendiente de Texcoco" in html and f'href="{page}"' in html
+    html = browser.get(page).get_data(as_text=True)
+    assert "su perfil aún no es público" in html and "Volver al perfil" not in html
+    assert post_form(browser, page, {"method": "email"}, page=page).status_code == 302
+    response = post_form(browser, f"{page}/codigo", {"code": _code(outbox)}, page=page)
+    assert response.headers["Location"] == f"/osc/{pending.slug}/editar"
+    assert not claims.is_unclaimed(pending)
+
+
+def test_finding_one_osc_opens_no_other(app, db, pending, make_user):
+    other = make_unclaimed(db, name="Otra Pendiente de Chalco", status="pending")
+    browser = client_as(app, make_user())
+    browser.get(f"{FIND}?identificador={RFC}")
+    assert browser.get(f"/osc/{other.slug}/administrar").status_code == 404
+    assert client_as(app, make_user()).get(
+        f"/osc/{pending.slug}/administrar").status_code == 404  # nor for another person
+
+
+def test_an_osc_with_an_admin_is_named_but_not_offered(app, db, make_org, make_user):
+    claimed = make_org(name="Fundación con Administradora")
+    claimed.rfc = RFC
+    db.session.commit()
+    html = client_as(app, make_user()).get(f"{FIND}?identificador={RFC}").get_data(
+        as_text=True)
+    assert "Fundación con Administradora" in html and "ya tiene quien la administre" in html
+    assert "Solicitar administrarla" not in html
+
+
+def test_a_bad_identifier_is_a_400_next_to_the_field(app, db, make_user):
+    response = client_as(app, make_user()).get(f"{FIND}?identificador=hola")
+    assert response.status_code == 400
+    assert "Escribe un RFC de persona moral" in field_error(
+        response.get_data(as_text=True), claims.IDENTIFIER_FIELD)
+    html = client_as(app, make_user()).get(f"{FIND}?identificador=XYZ010203AB1").get_data(
+        as_text=True)
+    assert "No encontramos una organización con ese RFC o CLUNI" in html
+
+
+def test_lookups_are_rate_limited_but_not_the_form(app, db, pending, make_user):
+    app.config["RATELIMIT_CLAIM_FIND"] = "2 per hour"
+    browser = client_as(app, make_user())
+    statuses = [browser.get(f"{FIND}?identificador={RFC}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert browser.get(FIND).status_code == 200
