@@ -86,3 +86,33 @@ def test_staff_decide_two_claims_on_the_same_osc(page, db, make_user, staff, axe
     expect(page.get_by_role("main")).to_contain_text("No hay solicitudes pendientes.")
     db.session.rollback()  # see what the server committed
     assert claims.has_admin(org)
+
+
+def test_a_member_finds_a_pending_osc_by_rfc_on_a_phone(phone, db, make_user, axe):
+    """An OSC the padrón gave as pending has no public profile: its member starts from the
+    directory's link, types the RFC as it is written on paper, and reaches the claim page."""
+    org = make_unclaimed(db, name="Colectivo Pendiente de Texcoco", status="pending")
+    org.rfc = "ABC010203AB9"
+    db.session.commit()
+    member = make_user(email="secretaria@colectivotexcoco.org.mx", name="Secretaria Colectivo")
+    sign_in(phone, member.email)
+
+    phone.goto("/osc")
+    phone.get_by_role("link", name="¿Tu organización está en el padrón? Solicita "
+                                    "administrarla").click()
+    field = phone.get_by_label("RFC o CLUNI de la organización")
+    field.fill("abc 0102")
+    phone.get_by_role("button", name="Buscar mi organización").click()
+    expect(phone.locator("#identificador-error")).to_contain_text("RFC de persona moral")
+    expect(field).to_have_attribute("aria-invalid", "true")  # the message is tied to it
+    axe.assert_accessible(phone, "finder with an error")
+
+    phone.get_by_label("RFC o CLUNI de la organización").fill("abc-010203-ab9")
+    phone.get_by_role("button", name="Buscar mi organización").click()
+    expect(phone.get_by_role("main")).to_contain_text("Colectivo Pendiente de Texcoco")
+    assert_no_horizontal_scroll(phone)
+    axe.assert_accessible(phone, "finder with its result")
+    phone.get_by_role("link", name="Solicitar administrarla").click()
+    expect(phone).to_have_url(re.compile(rf"/osc/{org.slug}/administrar$"))
+    expect(phone.get_by_role("main")).to_contain_text("su perfil aún no es público")
+    expect(phone.get_by_role("button", name="Enviar el código")).to_be_visible()
