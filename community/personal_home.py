@@ -59,7 +59,7 @@ def overview(actor, now: datetime | None = None) -> Overview:
                     registrations=registrations, registrations_total=registrations_total,
                     notices=notices, notices_total=notices_total,
                     topics=topics, topics_total=topics_total,
-                    advisory=advisory.requests_of_user(actor)[:BLOCK_SIZE],
+                    advisory=advisory.requests_of_user(actor, limit=BLOCK_SIZE),
                     surveys=surveys.pending_for_user(actor)[:BLOCK_SIZE],
                     staff=has_role(actor, "staff"))
 

@@ -272,13 +272,15 @@ def _with_list_relations(stmt):
                         joinedload(AdvisoryRequest.organization).lazyload("*"))
 
 
-def requests_of_user(user) -> list[AdvisoryRequest]:
-    """The requests a person made with their account, newest first."""
+def requests_of_user(user, limit: int | None = None) -> list[AdvisoryRequest]:
+    """The requests a person made with their account, newest first (the ``limit`` newest:
+    the personal home shows a few, and reads no more)."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(db.session.scalars(_with_list_relations(
         select(AdvisoryRequest).where(AdvisoryRequest.user_id == user.id)
-        .order_by(AdvisoryRequest.created_at.desc(), AdvisoryRequest.id.desc()))))
+        .order_by(AdvisoryRequest.created_at.desc(), AdvisoryRequest.id.desc())
+        .limit(limit))))
 
 
 def requests_of_organization(org_id: int) -> list[AdvisoryRequest]:
