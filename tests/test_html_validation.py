@@ -26,6 +26,9 @@ from tests.route_roles import LOGIN
 from tests.test_routes_roles import ROUTES, _url, world  # noqa: F401 - the table's world
 
 SIGNED_IN_ORDER = ("osc_admin", "osc_member", "staff", "admin", "citizen")
+# Pages as someone who has not accepted the current privacy notice (the demo accounts, anyone
+# after a new version): the banner, and the account page without the acceptance date.
+NEWCOMER_PAGES = ("/", "/cuenta")
 # Not pages: downloads, feeds, JSON, images, and the fragments the live pages fetch.
 NOT_PAGES = (".csv", ".json", ".ics", ".xlsx", ".pdf", ".png", ".bib", "/api/", "/oai",
              "/healthz", "/fragmento", "/menciones", "/static/")
@@ -86,8 +89,8 @@ def _clients(app, make_user, people) -> dict:
     """A signed-in test client per role (the OSC roles are the world's people)."""
     clients = {"anonymous": app.test_client()}
     users = {"staff": make_user(role="staff"), "admin": make_user(role="admin"),
-             "citizen": make_user(), **people}
-    for role in SIGNED_IN_ORDER:
+             "citizen": make_user(), "newcomer": make_user(privacy_version=None), **people}
+    for role in (*SIGNED_IN_ORDER, "newcomer"):
         clients[role] = client_as(app, users[role])
     return clients
 
@@ -110,11 +113,11 @@ def test_main_pages_of_every_module_are_valid_html(app, make_user, world, tmp_pa
     assert command
     clients = _clients(app, make_user, world["people"])
     sources: dict[str, str] = {}
-    for n, (role, endpoint) in enumerate(_pages_to_check()):
-        url = _url(endpoint, world)
+    pages = [(role, _url(endpoint, world)) for role, endpoint in _pages_to_check()]
+    for n, (role, url) in enumerate([*pages, *(("newcomer", url) for url in NEWCOMER_PAGES)]):
         response = clients[role].get(url)
         if _is_document(response):
-            name = f"{n:03d}-{endpoint.replace('.', '-')}-{role}.html"
+            name = f"{n:03d}-{role}.html"
             (tmp_path / name).write_bytes(response.get_data())
             sources[name] = f"{url} as {role}"
     assert len(sources) > 100, "the table's pages should be most of the site"
