@@ -43,6 +43,9 @@ NOT_LINKED = {
     "forums.post_fragment",  # HTML fragments the live pages fetch (forums.js, live.js)
     "forums.message_fragment",
     "forums.mentions",  # the @-mention autocomplete's JSON
+    "pwa.manifest",  # the installable app's manifest, named by <link rel="manifest">
+    "pwa.worker",  # the service worker, registered by static/js/pwa.js
+    "pwa.offline",  # what the service worker shows offline
 }
 # ... and those that are for some roles only.
 NOT_LINKED_FOR = {
