@@ -35,6 +35,7 @@ the three pages at scale 1.0.
     .venv/bin/python bench/indicators_bench.py --scale 0.1 --scale 1.0   # the growth, full
     .venv/bin/python bench/indicators_bench.py --scale 0.1 --duration 5
     .venv/bin/python bench/indicators_bench.py explain --scale 0.1        # measure times, plans
+    .venv/bin/python bench/indicators_bench.py --keep /tmp/ib             # set up once, measure again
 
 Results go to ``bench/results/indicators-<UTC time>.json``.
 """
@@ -257,11 +258,23 @@ def prepare(env: dict, workdir: Path, scale: float) -> dict:
     return info
 
 
+def _prepared(env: dict, workdir: Path, scale: float) -> dict:
+    """A kept instance (``--keep``) is measured again as it is; otherwise a fresh one."""
+    saved = workdir / "info.json"
+    if saved.exists():
+        print(f"Reusing the instance prepared in {workdir}", flush=True)
+        return json.loads(saved.read_text())
+    info = prepare(env, workdir, scale)
+    saved.write_text(json.dumps(info))
+    return info
+
+
 def measure_scale(args, scale: float, wrk: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="indicators-bench-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.keep / f"scale-{scale:g}" if args.keep else Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         env = load.app_env(workdir / "instance", None)
-        info = prepare(env, workdir, scale)
+        info = _prepared(env, workdir, scale)
         env_info = {**env, "INDICATORS_BENCH_INFO": json.dumps(info)}
         plans = _run_script(env_info, workdir / "setup.log", "plans")
         print(plans)
@@ -368,6 +381,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2),
                         help="gunicorn sync workers per server (default: cores, at least 2)")
     parser.add_argument("--json", type=Path, help="where to write the results JSON")
+    parser.add_argument("--keep", type=Path,
+                        help="prepare each scale's instance in this folder and keep it; "
+                             "a later run with the same folder measures it again without "
+                             "the set-up (20 minutes at 1.0)")
     args = parser.parse_args(argv)
     args.scale = args.scale or [1.0]
     if min(args.duration, args.connections, args.threads, args.workers) < 1 or \
