@@ -191,14 +191,10 @@ function remember(request, response) {
 
 function keep(name, request, response) {
   return caches.open(name).then(function (cache) {
-    var key = request.url.split("#")[0];
-    return cache.delete(key)  // then put: the newest copy goes to the end of the list
-      .then(function () {
-        return cache.put(key, stamped(response));
-      })
-      .then(function () {
-        return trim(cache);
-      });
+    // put replaces the old copy and moves it to the end of the list: the oldest go first
+    return cache.put(request.url.split("#")[0], stamped(response)).then(function () {
+      return trim(cache);
+    });
   });
 }
 

@@ -56,6 +56,19 @@ def wait_for_worker(phone) -> None:
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def wait_until_saved(phone, *paths: str) -> None:
+    """The worker saves a copy just after the page gets it: wait for it before going offline."""
+    phone.wait_for_function("""async (paths) => {
+      const saved = [];
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("osc-pages-")) continue;
+        const cache = await caches.open(name);
+        saved.push(...(await cache.keys()).map((request) => new URL(request.url).pathname));
+      }
+      return paths.every((path) => saved.includes(path));
+    }""", arg=list(paths))
+
+
 def register_and_open_ticket(phone, workshop) -> None:
     phone.goto("/eventos")
     phone.get_by_role("link", name=TITLE).first.click()
@@ -66,6 +79,8 @@ def register_and_open_ticket(phone, workshop) -> None:
     phone.goto("/eventos/mis-registros")
     expect(phone.get_by_role("main")).to_contain_text(TITLE)
     phone.goto(f"/eventos/{workshop.slug}")  # the ticket, the page shown at the door
+    qr = phone.get_by_alt_text(re.compile("Código QR")).get_attribute("src").split("?")[0]
+    wait_until_saved(phone, f"/eventos/{workshop.slug}", qr, "/eventos/mis-registros")
 
 
 def assert_ticket_shown_offline(phone) -> None:
