@@ -15,6 +15,7 @@ from community.core import pwa
 from community.events import services as events
 from tests.conftest import PASSWORD, client_as, post_form
 from tests.events.conftest import event_form
+from tests.library.publishing import make_resource
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_RE = re.compile(r"\Aself\.OFFLINE_SETTINGS = (\{.*?\});\n", re.S)
@@ -159,6 +160,15 @@ def test_pages_needed_on_the_road_may_be_kept(app, make_user, workshop):
     qr = client.get(f"/eventos/registro/{registration.id}/qr.png")
     assert "private" in qr.headers["Cache-Control"]
     assert qr.headers["X-Offline-Copy"] == "personal"  # private, and needed at the door
+
+
+def test_a_downloaded_library_file_may_be_kept_but_not_a_part_of_it(client, staff):
+    guide = make_resource(staff, pages=["Procuración de fondos, primera parte."])
+    url = f"/biblioteca/{guide.slug}/archivo"
+    assert client.get(f"/biblioteca/{guide.slug}").headers["X-Offline-Copy"] == "page"
+    assert client.get(url).headers["X-Offline-Copy"] == "personal"
+    partial = client.get(url, headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206 and "X-Offline-Copy" not in partial.headers
 
 
 @pytest.mark.parametrize("path", ["/foros", "/cuenta", "/cuenta/avisos", "/mensajes", "/personal",
