@@ -35,7 +35,7 @@ the three pages at scale 1.0.
     .venv/bin/python bench/indicators_bench.py --scale 0.1 --scale 1.0   # the growth, full
     .venv/bin/python bench/indicators_bench.py --scale 0.1 --duration 5
     .venv/bin/python bench/indicators_bench.py explain --scale 0.1        # measure times, plans
-    .venv/bin/python bench/indicators_bench.py --keep /tmp/ib             # set up once, measure again
+    .venv/bin/python bench/indicators_bench.py --keep /tmp/ib   # set up once, measure again
 
 Results go to ``bench/results/indicators-<UTC time>.json``.
 """
@@ -321,11 +321,12 @@ def first_refresh(env: dict, log: Path) -> float:
 
 def start_refresher(env: dict, log: Path) -> subprocess.Popen:
     """The production layout: ``flask indicators refresh --loop`` beside the page workers,
-    recounting every INDICATOR_REFRESH_SECONDS (60) while the pages are measured."""
+    recounting every INDICATOR_REFRESH_SECONDS (300; its first round waits one interval,
+    since ``first_refresh`` has just counted) while the pages are measured."""
     out = log.open("a")
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "indicators",
-                             "refresh", "--loop"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=out, stderr=out)
+                             "refresh", "--loop", "--wait-first"], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, stdout=out, stderr=out)
 
 
 def _summary(args, info: dict, plans: str, rows: list[dict]) -> dict:

@@ -18,20 +18,27 @@ indicators_cli = AppGroup("indicators", help="Indicadores de resultados: cifras 
 
 @indicators_cli.command("refresh")
 @click.option("--loop", is_flag=True, help="Seguir calculando cada INDICATOR_REFRESH_SECONDS.")
-def refresh(loop: bool) -> None:
+@click.option("--wait-first", is_flag=True,
+              help="Con --loop: esperar un intervalo antes de la primera vuelta (una acaba "
+                   "de hacerse).")
+def refresh(loop: bool, wait_first: bool) -> None:
     """Compute and keep the figures the indicator pages show by default."""
     if loop:
         click.echo("Calculando los indicadores; Ctrl-C para terminar.")
-        run(current_app._get_current_object(), current_app.config["INDICATOR_REFRESH_SECONDS"])
+        interval = current_app.config["INDICATOR_REFRESH_SECONDS"]
+        run(current_app._get_current_object(), interval,
+            first_wait=interval if wait_first else 0.0)
         return
     started = time.perf_counter()
     count = figures.refresh()
     click.echo(f"Indicadores calculados: {count} en {time.perf_counter() - started:.1f} s.")
 
 
-def run(app: Flask, interval: float, stop: threading.Event | None = None) -> None:
+def run(app: Flask, interval: float, stop: threading.Event | None = None,
+        first_wait: float = 0.0) -> None:
     """Refresh for ever (or until ``stop``); a failed round is logged and tried again."""
     stop = stop or threading.Event()
+    stop.wait(first_wait)
     while not stop.is_set():
         try:
             with app.app_context():

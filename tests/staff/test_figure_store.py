@@ -135,3 +135,24 @@ def test_the_command_refreshes(app, db, kept, make_org):
     output = app.test_cli_runner().invoke(args=["indicators", "refresh"]).output
     assert f"Indicadores calculados: {len(REGISTRY)} en" in output
     assert db.session.query(IndicatorFigure).count() > len(REGISTRY)
+
+
+def test_the_loop_refreshes_until_stopped_and_survives_a_failed_round(app, monkeypatch):
+    import threading
+
+    from community.staff import indicator_cli
+
+    stop, rounds = threading.Event(), []
+
+    def refresh():
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("the database went away")  # logged; the next round runs
+        stop.set()
+    monkeypatch.setattr(figures, "refresh", refresh)
+    indicator_cli.run(app, 0.01, stop)
+    assert len(rounds) == 2
+    stop.clear()
+    stop.set()
+    indicator_cli.run(app, 0.01, stop, first_wait=0.01)  # stopped while waiting: no round
+    assert len(rounds) == 2
