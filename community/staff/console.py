@@ -48,10 +48,12 @@ register_tile("padron", _l("Exportar el padrón"), "staff.registry_export_page",
               _padron_counts, order=20,
               description=_l("El padrón de OSC validadas en Excel, CSV o JSON, con filtros."))
 def _indicator_counts(actor) -> list[Figure]:
-    this, _previous = year_to_date(local_today())
+    """The same question as the indicators' cards (this year to date and last year's), so
+    the tile reads the figure the background refresh keeps instead of counting again."""
+    this, previous = year_to_date(local_today())
     shown = ("asesorias-otorgadas", "personas-capacitadas")
     return [Figure(_l("%(name)s en el año", name=REGISTRY[key].name),
-                   figures.values(REGISTRY[key], [this])[0] or 0, attention=False)
+                   figures.values(REGISTRY[key], [this, previous])[0] or 0, attention=False)
             for key in shown]
 
 

@@ -122,7 +122,8 @@ def clear_cache() -> None:
 
 def refresh(today: date | None = None) -> int:
     """Compute and store what the pages ask for by default: the console's cards and each
-    indicator's page for the year to date (months, municipalities), the public figures.
+    indicator's page for the year to date (months, municipalities), the public figures and
+    the home page's.
     Returns how many indicators were refreshed. The background's one unit of work: it
     commits."""
     today = today or local_today()
@@ -136,6 +137,9 @@ def refresh(today: date | None = None) -> int:
                 municipality_values(indicator, this)
             if indicator.public:
                 values(indicator, [this, previous, whole_year(today.year - 1)])
+        from community.staff.home_figures import home_figures  # it reads this module
+
+        home_figures()
     finally:
         _refreshing.on = False
     figure_store.forget_old()

@@ -102,6 +102,8 @@ def test_refresh_stores_what_the_pages_ask_for(app, db, kept, staff, make_org, m
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Cifras calculadas el" in response.get_data(as_text=True)
+    for url in ["/personal", "/", "/resultados"]:  # the console's tile, the home page
+        assert client.get(url).status_code == 200, url
 
 
 def test_a_refresh_recounts_even_when_a_figure_is_kept(app, db, kept, make_org, monkeypatch):
