@@ -7,6 +7,7 @@ http://127.0.0.1 as a secure context, so the worker runs against the live test s
 """
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -141,3 +142,22 @@ def test_ticket_readable_offline_and_forgotten_at_sign_out(phone, make_user, mak
     assert not [e["url"] for entries in saved.values() for e in entries
                 if member.name in e["text"]]
     assert not unexpected_console_errors(request)
+
+
+def test_a_slow_network_shows_the_saved_copy(app, phone, workshop, monkeypatch):
+    """Network first, but not forever: a page the network has not answered in time comes
+    from the copy, with its date (a weak signal that connects but barely carries)."""
+    monkeypatch.setitem(app.config, "OFFLINE_NETWORK_TIMEOUT_MS", 300)
+    phone.goto("/")
+    wait_for_worker(phone)
+    phone.goto("/eventos")
+    wait_until_saved(phone, "/eventos")
+
+    def slow(route):
+        time.sleep(1.0)
+        route.continue_()
+
+    phone.context.route("**/eventos", slow)  # the worker's requests too
+    phone.goto("/eventos")
+    expect(phone.get_by_role("status").filter(has_text=NOTICE)).to_be_visible()
+    expect(phone.get_by_role("main")).to_contain_text(TITLE)
