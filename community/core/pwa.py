@@ -30,6 +30,8 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_login import current_user
 
+from community.core.assets import static_digest
+
 bp = Blueprint("pwa", __name__)
 
 WORKER_SOURCE = "sw.js"  # under the static folder; served from the root for its scope
@@ -96,7 +98,8 @@ def worker():
     source = (Path(current_app.static_folder) / WORKER_SOURCE).read_text(encoding="utf-8")
     settings = worker_settings()
     settings["version"] = hashlib.sha256(
-        (json.dumps(settings, sort_keys=True) + source + _offline_template_digest()).encode()
+        (json.dumps(settings, sort_keys=True) + source + _offline_template_digest()
+         + _styles_and_scripts_digest()).encode()
     ).hexdigest()[:12]
     body = f"self.OFFLINE_SETTINGS = {json.dumps(settings, sort_keys=True)};\n{source}"
     response = _revalidated(Response(body, mimetype="text/javascript"))
@@ -132,6 +135,15 @@ def sign_out_paths() -> list[str]:
 
 def _rule(endpoint: str) -> str:
     return next(rule.rule for rule in current_app.url_map.iter_rules(endpoint))
+
+
+def _styles_and_scripts_digest() -> str:
+    """Any changed style sheet or script makes a new worker, whose first act is to drop the
+    old worker's saved static files: copies of old versions do not pile up on a phone."""
+    folder = Path(current_app.static_folder)
+    names = sorted(str(path.relative_to(folder)) for kind in ("css", "js")
+                   for path in (folder / kind).glob("*.*"))
+    return ",".join(f"{name}:{static_digest(name)}" for name in names)
 
 
 def _offline_template_digest() -> str:
