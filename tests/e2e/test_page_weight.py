@@ -51,9 +51,9 @@ class ByteCounter:
             self._add(path, len(status) + 11 + sum(len(k) + len(v) + 4 for k, v in headers))
             return start_response(status, headers, exc_info)
 
-        for chunk in self.app(environ, counting_start):
-            self._add(path, len(chunk))
-            yield chunk
+        # Called here, not in a generator: the live server's in-flight count (which the
+        # tables' clean-up waits for) must cover the view.
+        return _CountedBody(self.app(environ, counting_start), self, path)
 
     def _add(self, path: str, size: int) -> None:
         with self.lock:
@@ -80,6 +80,22 @@ class ByteCounter:
         for path, size in log:
             by_path[path] = by_path.get(path, 0) + size
         return total, sorted(by_path.items(), key=lambda item: -item[1])
+
+
+class _CountedBody:
+    """The answer's body, counted chunk by chunk as the server sends it."""
+
+    def __init__(self, body, counter: ByteCounter, path: str):
+        self.body, self.counter, self.path = body, counter, path
+
+    def __iter__(self):
+        for chunk in self.body:
+            self.counter._add(self.path, len(chunk))
+            yield chunk
+
+    def close(self) -> None:
+        if hasattr(self.body, "close"):
+            self.body.close()
 
 
 @dataclass
