@@ -4,8 +4,9 @@
  * this file (the offline page, the shell files with their digests, the sign-out URLs, the
  * limits). Written small on purpose: no framework, nothing from a CDN.
  *
- * - Pages, and the images and files they use: the network first; when it fails, or has not
- *   answered after SETTINGS.timeoutMs, the copy saved at the last visit, with a meta tag that
+ * - Pages, and the images and files they use: the network first; when it fails, has not
+ *   answered after SETTINGS.timeoutMs, or a proxy answers that it could not reach the server
+ *   (502, 503, 504), the copy saved at the last visit, with a meta tag that
  *   static/js/pwa.js turns into "Sin conexión: datos de <fecha>". A page never opened gets the
  *   offline page.
  * - What is kept: only answers the server marked X-Offline-Copy ("page" unless its
@@ -24,6 +25,7 @@ var SETTINGS = self.OFFLINE_SETTINGS;
 var STATIC_CACHE = "osc-static-" + SETTINGS.version;
 var PAGES_PREFIX = "osc-pages-";
 var SAVED_HEADER = "X-Offline-Saved";
+var GATEWAY_ERRORS = [502, 503, 504];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -91,11 +93,21 @@ function networkFirst(event) {
   event.waitUntil(network.then(function (response) {
     return remember(request, response.clone());
   }).catch(function () {}));
-  return beforeTimeout(network).catch(function () {
+  function fromCopy(otherwise) {
     return savedCopy(request).then(function (copy) {
       if (copy) {
         return request.mode === "navigate" ? withMark(copy, "page") : copy;
       }
+      return otherwise();
+    });
+  }
+  return beforeTimeout(network).then(function (response) {
+    // A proxy that could not reach the server (502, 503, 504): the copy is better than that.
+    return GATEWAY_ERRORS.indexOf(response.status) === -1 ? response : fromCopy(function () {
+      return response;
+    });
+  }, function () {
+    return fromCopy(function () {
       return network.catch(function () {
         return request.mode === "navigate" ? offlinePage("missing") : Response.error();
       });

@@ -146,7 +146,8 @@ def test_ticket_readable_offline_and_forgotten_at_sign_out(phone, make_user, mak
 
 def test_a_slow_network_shows_the_saved_copy(app, phone, workshop, monkeypatch):
     """Network first, but not forever: a page the network has not answered in time comes
-    from the copy, with its date (a weak signal that connects but barely carries)."""
+    from the copy, with its date (a weak signal that connects but barely carries), and so
+    does a page a proxy could not fetch."""
     monkeypatch.setitem(app.config, "OFFLINE_NETWORK_TIMEOUT_MS", 300)
     phone.goto("/")
     wait_for_worker(phone)
@@ -158,6 +159,13 @@ def test_a_slow_network_shows_the_saved_copy(app, phone, workshop, monkeypatch):
         route.continue_()
 
     phone.context.route("**/eventos", slow)  # the worker's requests too
+    phone.goto("/eventos")
+    expect(phone.get_by_role("status").filter(has_text=NOTICE)).to_be_visible()
+    expect(phone.get_by_role("main")).to_contain_text(TITLE)
+
+    # A proxy that cannot reach the server answers 504: the copy is shown instead.
+    phone.context.unroute("**/eventos")
+    phone.context.route("**/eventos", lambda route: route.fulfill(status=504, body="Gateway"))
     phone.goto("/eventos")
     expect(phone.get_by_role("status").filter(has_text=NOTICE)).to_be_visible()
     expect(phone.get_by_role("main")).to_contain_text(TITLE)
