@@ -162,6 +162,7 @@ def _register_cli(app: Flask) -> None:
     from community.events.cli import events_cli
     from community.library.cli import library_cli
     from community.profiles.registry_cli import registry_cli
+    from community.staff.indicator_cli import indicators_cli
     from community.surveys.cli import surveys_cli
 
     app.cli.add_command(users_cli)
@@ -171,11 +172,11 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_scale)
     app.cli.add_command(events_cli)
     app.cli.add_command(library_cli)
-    from community.staff.indicator_cli import indicators_cli
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(advisory_cli)
     app.cli.add_command(surveys_cli)
+    app.cli.add_command(indicators_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -186,7 +187,6 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["local"] = to_local
     app.jinja_env.filters["machine_time"] = machine_time  # <time datetime="...">
-    app.cli.add_command(indicators_cli)
     app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
