@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.mx import rfc as stdnum_rfc
 
 from community.core.timeutil import LOCAL_TZ
 
@@ -24,7 +26,6 @@ __all__ = [
     "CONSTITUTION_EARLIEST",
     "EDOMEX_POSTAL_RANGE",
     "EMAIL_MAX_LENGTH",
-    "RFC_ALPHABET",
     "RFC_EXAMPLE",
     "SOCIAL_NETWORKS",
     "SOCIAL_NETWORK_LABELS",
@@ -76,8 +77,6 @@ def _is_real_yymmdd(digits: str) -> bool:
 # RFC (Registro Federal de Contribuyentes) of a persona moral
 # --------------------------------------------------------------------------------------------
 
-# SAT's table: '0'-'9' -> 0-9, 'A'-'N' -> 10-23, '&' -> 24, 'O'-'Z' -> 25-36, ' ' -> 37, 'Ñ' -> 38.
-RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 RFC_EXAMPLE = "ABC010203AB9"
 
 _RFC_CHARS_RE = re.compile(r"[A-ZÑ&0-9]+")
@@ -95,21 +94,12 @@ class RFCCheckDigitError(ValueError):
 
 
 def rfc_check_digit(body: str) -> str:
-    """The SAT check digit for an RFC without it: 11 characters (moral) or 12 (física).
-
-    The body is padded on the left with spaces to 12 characters, each character is given
-    its value in ``RFC_ALPHABET`` and weighted 13 down to 2; with r = sum mod 11 the digit
-    is '0' when r is 0, 'A' when 11 - r is 10, and 11 - r otherwise.
-    """
+    """The SAT check digit for an RFC without it: 11 characters (moral) or 12 (física),
+    as python-stdnum computes it (the SAT's alphabet, weights 13 down to 2, modulo 11)."""
     body = unicodedata.normalize("NFC", body).upper()
     if not _RFC_BODY_RE.fullmatch(body):
         raise ValueError(f"not an RFC without its check digit: {body!r}")
-    padded = body.rjust(12)
-    total = sum(RFC_ALPHABET.index(char) * (13 - index) for index, char in enumerate(padded))
-    remainder = total % 11
-    if remainder == 0:
-        return "0"
-    return "A" if 11 - remainder == 10 else str(11 - remainder)
+    return stdnum_rfc.calc_check_digit(body)
 
 
 def clean_rfc(value, *, verify_check_digit: bool = True) -> str | None:
@@ -150,7 +140,20 @@ def clean_rfc(value, *, verify_check_digit: bool = True) -> str | None:
             "La fecha del RFC (%(digits)s) no existe: del 4.º al 9.º carácter va la fecha de "
             "constitución como AAMMDD, por ejemplo 010203 para el 3 de febrero de 2001.",
             digits=rfc[3:9]))
-    if verify_check_digit and rfc_check_digit(rfc[:-1]) != rfc[-1]:
+    return _sat_verdict(rfc, verify_check_digit)
+
+
+def _sat_verdict(rfc: str, verify_check_digit: bool) -> str:
+    """python-stdnum's validation (format and date), after the checks above have said in
+    Spanish what is wrong with a malformed RFC; then its check digit. Not stdnum's homoclave
+    rule, which comes with its check-digit option: like the check digit, real RFCs fail it,
+    so it must not refuse them."""
+    try:
+        stdnum_rfc.validate(rfc)
+    except StdnumValidationError:
+        raise ValueError(_l("El RFC no es válido según las reglas del SAT. Ejemplo: "
+                            "%(example)s.", example=RFC_EXAMPLE)) from None
+    if verify_check_digit and stdnum_rfc.calc_check_digit(rfc[:-1]) != rfc[-1]:
         raise RFCCheckDigitError(_l(
             "El dígito verificador del RFC no coincide; revisa el último carácter."))
     return rfc
