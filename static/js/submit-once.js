@@ -12,8 +12,9 @@
  * already seen with the first result instead of acting twice. A page restored from the
  * back/forward cache gets its buttons back too.
  *
- * Other scripts may cancel a send (a confirmation, a preview shown in place): the form is
- * marked only after every listener has run and only if the send went ahead.
+ * Other scripts may cancel a send (a confirmation, a preview shown in place): a send already
+ * cancelled is left alone, and one cancelled by a later listener gives the button back right
+ * after every listener has run.
  */
 (function () {
   "use strict";
@@ -32,19 +33,27 @@
     return button;
   }
 
-  function setLabel(button, text) {
+  /* A button's own markup (it may hold a visually hidden part) comes back as it was. */
+  function saveLabel(button) {
+    button.setAttribute("data-sending-label",
+      button.tagName === "INPUT" ? button.value : button.innerHTML);
+  }
+
+  function restoreLabel(button) {
+    var label = button.getAttribute("data-sending-label");
     if (button.tagName === "INPUT") {
-      button.value = text;
+      button.value = label;
     } else {
-      button.textContent = text;
+      button.innerHTML = label;  /* the page's own markup, saved above */
     }
+    button.removeAttribute("data-sending-label");
   }
 
   function release(form) {
+    window.clearTimeout(form.submitOnceTimer);
     form.removeAttribute("data-sending");
     Array.prototype.forEach.call(form.querySelectorAll("[data-sending-label]"), function (button) {
-      setLabel(button, button.getAttribute("data-sending-label"));
-      button.removeAttribute("data-sending-label");
+      restoreLabel(button);
       button.removeAttribute("aria-busy");
       button.removeAttribute("aria-disabled");
     });
@@ -53,13 +62,17 @@
   function markSending(form, button, key) {
     form.setAttribute("data-sending", "1");
     if (button) {
-      button.setAttribute("data-sending-label",
-        button.tagName === "INPUT" ? button.value : button.textContent);
-      setLabel(button, key.getAttribute("data-sending") || "…");
+      saveLabel(button);
+      var sending = key.getAttribute("data-sending") || "…";
+      if (button.tagName === "INPUT") {
+        button.value = sending;
+      } else {
+        button.textContent = sending;
+      }
       button.setAttribute("aria-busy", "true");
       button.setAttribute("aria-disabled", "true");
     }
-    window.setTimeout(function () { release(form); }, RETRY_MS);
+    form.submitOnceTimer = window.setTimeout(function () { release(form); }, RETRY_MS);
   }
 
   document.addEventListener("submit", function (event) {
@@ -68,14 +81,17 @@
     if (!key || (form.getAttribute("method") || "get").toLowerCase() !== "post") {
       return;
     }
+    if (event.defaultPrevented) {
+      return;
+    }
     if (form.hasAttribute("data-sending")) {
       event.preventDefault();  // already on its way
       return;
     }
-    var button = buttonOf(form, event);
+    markSending(form, buttonOf(form, event), key);
     window.setTimeout(function () {
-      if (!event.defaultPrevented && !form.hasAttribute("data-sending")) {
-        markSending(form, button, key);
+      if (event.defaultPrevented) {
+        release(form);  // a listener after this one kept the form from being sent
       }
     }, 0);
   });
