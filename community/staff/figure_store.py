@@ -13,6 +13,7 @@ request, and then kept here for the next person.
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -20,12 +21,14 @@ from flask import has_request_context, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 
+from community.core.database import transaction_kind
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.staff.models import IndicatorFigure
 
 log = logging.getLogger(__name__)
 KEEP_DAYS = 2  # a figure nobody refreshed for this long is forgotten
+_pending: list = []  # the refresh's figures, written together at the end of its round
 
 
 def digest(key: tuple) -> str:
@@ -70,7 +73,7 @@ def save(key: tuple, versions: tuple, value, computed_at: datetime,
         set_={"value": statement.excluded.value, "versions": statement.excluded.versions,
               "computed_at": statement.excluded.computed_at})
     if refreshing:
-        db.session.execute(statement)
+        _pending.append(statement)
         return
     if not has_request_context():
         return
@@ -96,6 +99,26 @@ def _short_wait(connection):
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+@contextmanager
+def refreshing() -> Iterator[None]:
+    """One round of the background refresh. Its counting (seconds at scale) reads in a
+    transaction that begins DEFERRED, so on SQLite it never holds the write lock that every
+    form needs; the figures are written afterwards in one short transaction, with the old
+    ones forgotten."""
+    _pending.clear()
+    try:
+        with transaction_kind(read_only=True):
+            yield
+            db.session.commit()  # end the reading transaction before writing
+        with transaction_kind(read_only=False):
+            for statement in _pending:
+                db.session.execute(statement)
+            forget_old()
+            db.session.commit()
+    finally:
+        _pending.clear()
 
 
 def forget_old(now: datetime | None = None) -> int:

@@ -120,6 +120,19 @@ def clear_cache() -> None:
         _figures.clear()
 
 
+def _refresh_round(today: date, this: Period, previous: Period) -> None:
+    cards(this, previous)
+    for indicator in INDICATORS:
+        monthly(indicator, this.end.year, today=today)
+        if indicator.has_municipality:
+            municipality_values(indicator, this)
+        if indicator.public:
+            values(indicator, [this, previous, whole_year(today.year - 1)])
+    from community.staff.home_figures import home_figures  # it reads this module
+
+    home_figures()
+
+
 def refresh(today: date | None = None) -> int:
     """Compute and store what the pages ask for by default: the console's cards and each
     indicator's page for the year to date (months, municipalities), the public figures and
@@ -130,20 +143,10 @@ def refresh(today: date | None = None) -> int:
     this, previous = year_to_date(today)
     _refreshing.on = True
     try:
-        cards(this, previous)
-        for indicator in INDICATORS:
-            monthly(indicator, this.end.year, today=today)
-            if indicator.has_municipality:
-                municipality_values(indicator, this)
-            if indicator.public:
-                values(indicator, [this, previous, whole_year(today.year - 1)])
-        from community.staff.home_figures import home_figures  # it reads this module
-
-        home_figures()
+        with figure_store.refreshing():
+            _refresh_round(today, this, previous)
     finally:
         _refreshing.on = False
-    figure_store.forget_old()
-    db.session.commit()
     return len(INDICATORS)
 
 

@@ -158,3 +158,26 @@ def test_the_loop_refreshes_until_stopped_and_survives_a_failed_round(app, monke
     stop.set()
     indicator_cli.run(app, 0.01, stop, first_wait=0.01)  # stopped while waiting: no round
     assert len(rounds) == 2
+
+
+def test_a_refresh_round_never_holds_the_write_lock_while_it_counts(app, db, kept, make_org,
+                                                                    monkeypatch):
+    """At scale a round counts for seconds; on SQLite a form sent meanwhile must not wait."""
+    from sqlalchemy import text
+
+    make_org()
+    counted = figures._refresh_round
+    wrote = []
+
+    def round_with_a_form_sent_meanwhile(*args):
+        counted(*args)
+        with db.engine.connect() as other:
+            if other.dialect.name == "sqlite":
+                other.exec_driver_sql("PRAGMA busy_timeout = 100")
+            other.execute(text("UPDATE data_version SET version = version + 1"))
+            other.commit()
+            wrote.append(True)
+    monkeypatch.setattr(figures, "_refresh_round", round_with_a_form_sent_meanwhile)
+    figures.refresh()
+    assert wrote == [True]
+    assert db.session.query(IndicatorFigure).count() > len(REGISTRY)
