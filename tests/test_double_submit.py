@@ -15,11 +15,14 @@ over a hundred rules. Within a group the rules run in a fixed order, the ones th
 something (cancel, remove, withdraw) after the ones that need it.
 """
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from fpdf import FPDF
+from PIL import Image
 from sqlalchemy import func, select, union_all
 from werkzeug.datastructures import MultiDict
 
@@ -73,9 +76,6 @@ NOT_EXERCISED: dict[str, str] = {
                           "not read (tests/events cover the programme)",
     "events.remove_session": "the table names no session of the programme to remove",
     "profiles.member_decide": "the world's request to join was decided already",
-    "profiles.upload_document": _FILE,
-    "profiles.upload_logo": _FILE,
-    "library.manage_upload": _FILE,
     "staff.padron_upload": _FILE,
     "staff.padron_apply": "applies an uploaded padrón after its dry run (tests/profiles/"
                           "test_padron*.py)",
@@ -110,6 +110,7 @@ FORM_DATA: dict = {
     "library.manage_series_new": {"title": "Serie de pruebas"},
     "library.manage_subjects": {"name": "Tema nuevo de prueba"},
     "profiles.invite": {"email": "invitada@ejemplo.mx", "role": "member"},
+    "profiles.upload_document": {"kind": "acta"},
     "profiles.register": {"name": "OSC Nueva del Valle", "municipality_code": "15106",
                           "activities": ["IX"]},
     "profiles.edit": {"mission": "Trabajamos con las familias del valle desde 2010."},
@@ -123,6 +124,27 @@ FORM_DATA: dict = {
     "surveys.builder_question_edit": {"text": "¿Qué tan útil te resultó el taller?"},
     "surveys.builder_question_new": {"text": "¿Recomendarías el taller?",
                                      "options": "Sí\nNo"},
+}
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (138, 21, 56)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _pdf() -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Acta constitutiva")
+    return bytes(pdf.output())
+
+
+# Files a form uploads: {field: (content, name)}, sent anew with each of the two sends.
+FILES = {
+    "profiles.upload_logo": lambda: {"logo": (_png(), "logo.png")},
+    "profiles.upload_document": lambda: {"document": (_pdf(), "acta.pdf")},
+    "library.manage_upload": lambda: {"file": (_pdf(), "manual.pdf")},
 }
 
 # Who walks a rule when the table's first fitting role would spoil the walk (a person's own
@@ -290,16 +312,22 @@ def _why(client, response) -> str:
     return "; ".join(re.sub(r"<[^>]+>|\s+", " ", text).strip() for text in found)[:300]
 
 
-def _send_twice(client, method: str, url: str, data: MultiDict) -> dict:
+def _send_twice(client, method: str, url: str, data: MultiDict, files=None) -> dict:
     key = submissions.new_key()
-    payload = MultiDict(data)
-    payload[submissions.FIELD] = key
+
+    def payload() -> MultiDict:
+        sent = MultiDict(data)
+        sent[submissions.FIELD] = key
+        for name, (content, file_name) in (files() if files else {}).items():
+            sent[name] = (io.BytesIO(content), file_name)
+        return sent
+
     before = _counts()
-    first = client.open(url, method=method, data=payload)
+    first = client.open(url, method=method, data=payload())
     why = _why(client, first)
     after_first = _counts()
     stored = _stored(key)
-    second = client.open(url, method=method, data=payload)
+    second = client.open(url, method=method, data=payload())
     after_second = _counts()
     return {"first": _answer(first), "second": _answer(second), "stored": stored, "why": why,
             "acted": before != after_first,
@@ -353,7 +381,8 @@ def _walk(app, places, make_user, endpoints) -> dict:
                 data.setlist(name, value)
             else:
                 data[name] = value
-        results[endpoint] = {"role": role, **_send_twice(client, rules[endpoint], url, data)}
+        results[endpoint] = {"role": role, **_send_twice(client, rules[endpoint], url, data,
+                                                         FILES.get(endpoint))}
     return results
 
 
@@ -390,7 +419,8 @@ def test_every_write_rule_is_walked_or_exempt(app):
     rules = write_rules(app)
     missing = sorted(e for e in rules if e not in EXEMPT and _group_of(e) is None)
     assert not missing, f"add their module to GROUPS: {missing}"
-    stale = sorted((EXEMPT.keys() | NOT_EXERCISED.keys() | FORM_DATA.keys()) - rules.keys())
+    stale = sorted((EXEMPT.keys() | NOT_EXERCISED.keys() | FORM_DATA.keys() | FILES.keys())
+                   - rules.keys())
     assert not stale, f"no such write rule any more: {stale}"
     assert all(len(reason) > 20 for reason in (*EXEMPT.values(), *NOT_EXERCISED.values()))
     assert not (EXEMPT.keys() & NOT_EXERCISED.keys())
