@@ -156,9 +156,10 @@ def find(scope: str, key: str) -> SubmissionKey | None:
         SubmissionKey.scope == scope, SubmissionKey.key == key))
 
 
-def wait_for(scope: str, key: str, timeout: float = WAIT_FOR_RESULT_S) -> SubmissionKey | None:
+def wait_for(scope: str, key: str, timeout: float | None = None) -> SubmissionKey | None:
     """The stored key; while its first request is recording the result, wait a moment (each
     look ends its transaction, so SQLite's write lock is free for that request)."""
+    timeout = WAIT_FOR_RESULT_S if timeout is None else timeout
     deadline = time.monotonic() + timeout
     while True:
         found = find(scope, key)

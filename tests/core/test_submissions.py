@@ -215,6 +215,30 @@ def test_a_commit_whose_result_was_lost_answers_already_sent(app, topic, make_us
     assert json.status_code == 409 and json.json["error"] == "Este formulario ya se había enviado"
 
 
+def test_a_reply_whose_request_died_after_its_commit_is_not_saved_again(app, topic, make_user,
+                                                                       monkeypatch):
+    """The reply was committed, then the request failed before its answer was recorded (as
+    when a worker is killed): the retry saves nothing and says the form had been sent."""
+    from community.forums import views
+
+    client = client_as(app, make_user())
+    fields = _reply_form(client, topic)
+    monkeypatch.setattr(views, "flash", _fail)
+    with pytest.raises(RuntimeError):
+        _reply(client, topic, fields)
+    monkeypatch.undo()
+    monkeypatch.setattr(submissions, "WAIT_FOR_RESULT_S", 0.2)
+    _db.session.rollback()
+    assert _posts() == 2
+    retry = _reply(client, topic, fields)
+    assert retry.status_code == 409 and _posts() == 2
+    assert "Este formulario ya se había enviado" in retry.get_data(as_text=True)
+
+
+def _fail(*_args, **_kwargs):
+    raise RuntimeError("the worker died here")
+
+
 def test_a_key_stored_by_a_racing_request_rolls_this_one_back(app, topic, make_user,
                                                               monkeypatch):
     """The lookup found nothing, then the other request committed first: this request's
