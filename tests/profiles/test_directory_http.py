@@ -239,7 +239,7 @@ def test_map_links_every_municipality(client, sample):
     assert "Nezahualcóyotl: 1 OSC validada" in svg
     assert "css/map.css" in html
     # the text alternative and the legend
-    assert "<table>" in html and "Sin OSC validadas" in html
+    assert '<table id="mapa-osc-tabla">' in html and "Sin OSC validadas" in html
     assert "3 OSC validadas en el Estado de México." in html
 
 
