@@ -27,7 +27,7 @@ from sqlalchemy import func, select, union_all
 from werkzeug.datastructures import MultiDict
 
 from community.core import submissions
-from community.core.submissions import SubmissionKey
+from community.core.models import SubmissionKey
 from community.extensions import db as _db
 from community.extensions import limiter
 from tests.conftest import PASSWORD

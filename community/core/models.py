@@ -1,8 +1,9 @@
-"""Shared tables: the public catalogues and the audit trail."""
+"""Shared tables: the public catalogues, the audit trail, notifications, the mail outbox and
+the forms' one-time submission keys (``core/submissions.py``)."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.core.timeutil import utcnow
@@ -126,3 +127,18 @@ class OutgoingMailAttachment(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SubmissionKey(db.Model):
+    """A key some request committed with, and the answer it gave (status, Location)."""
+
+    __tablename__ = "submission_key"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_submission_key_scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(64))
+    endpoint: Mapped[str] = mapped_column(String(80))
+    status: Mapped[int | None]
+    location: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

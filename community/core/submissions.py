@@ -28,7 +28,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Flask,
@@ -47,11 +47,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import String, UniqueConstraint, delete, event, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
+from community.core.models import SubmissionKey
 from community.core.timeutil import utcnow
 from community.extensions import db
 
@@ -72,21 +73,6 @@ ALREADY_SENT = _l("Este formulario ya se había enviado")
 ALREADY_SENT_DETAIL = _l("Lo recibimos la primera vez y no lo guardamos de nuevo. Revisa la "
                          "página de donde venías para ver el resultado.")
 REPLAYED = _l("Este formulario ya se había enviado; no lo guardamos de nuevo.")
-
-
-class SubmissionKey(db.Model):
-    """A key some request committed with, and the answer it gave (status, Location)."""
-
-    __tablename__ = "submission_key"
-    __table_args__ = (UniqueConstraint("scope", "key", name="uq_submission_key_scope_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(64))
-    endpoint: Mapped[str] = mapped_column(String(80))
-    status: Mapped[int | None]
-    location: Mapped[str | None] = mapped_column(String(2000))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 @dataclass

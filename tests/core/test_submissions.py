@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from community.core import pagecache, submissions
-from community.core.submissions import SubmissionKey
+from community.core.models import SubmissionKey
 from community.core.timeutil import utcnow
 from community.extensions import db as _db
 from community.forums import services as forums
