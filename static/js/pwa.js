@@ -86,7 +86,7 @@
   function isSignOut(form) {
     var paths = (texts.signOut || "").split(" ");
     try {
-      return paths.indexOf(new URL(form.action, location.href).pathname) !== -1;
+      return paths.indexOf(new URL(form.getAttribute("action") || "", location.href).pathname) !== -1;
     } catch (e) {
       return false;
     }
@@ -103,7 +103,9 @@
   function guardForms() {
     window.addEventListener("submit", function (event) {
       var form = event.target;
-      if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
+      /* getAttribute: a field named "method" or "action" hides the form's own properties */
+      if (!(form instanceof HTMLFormElement) ||
+          (form.getAttribute("method") || "get").toLowerCase() !== "post") {
         return;
       }
       if (isSignOut(form)) {
