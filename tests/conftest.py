@@ -30,6 +30,9 @@ from community.extensions import db as _db
 from community.extensions import limiter, mail, socketio
 from community.profiles import services as registry_services
 
+# The demo world of the run (``demo_world``), seeded once and restored into the tests that read it.
+pytest_plugins = ["tests.demo_world"]
+
 KEEP_TABLES = {"alembic_version", "municipality", "activity_area"}
 PASSWORD = "una-frase-segura-2026"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'

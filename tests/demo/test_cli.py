@@ -20,26 +20,33 @@ MODELS = (User, Organization, Event, Registration, Post, AdvisoryRequest, Survey
           IndicatorHistory, IndicatorGoal, AuditEntry)
 
 
-def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(runner, db, client, outbox,
-                                                           monkeypatch):
-    monkeypatch.setattr("community.demo.advisory.TOTAL", 40)  # the full 300 are tested apart
-    monkeypatch.setattr("community.demo.surveys.LIMIT", 10)  # the full demo is tested apart
-    counts = []
-    for _ in range(2):
-        result = runner.invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        assert [line for line in result.output.splitlines() if line.startswith("Datos")] == [
-            f"Datos de demostración: {name} listo."
-            for name in ("accounts", "profiles", "events", "forums", "library", "advisory",
-                         "surveys", "padron", "indicators")]
-        counts.append([db.session.scalar(select(func.count()).select_from(model))
-                       for model in MODELS])
-    assert counts[0] == counts[1] and all(counts[0])
+LINES = [f"Datos de demostración: {name} listo."
+         for name in ("accounts", "profiles", "events", "forums", "library", "advisory",
+                      "surveys", "padron", "indicators")]
+
+
+def _lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("Datos")]
+
+
+def test_seed_demo_is_idempotent_quiet_and_accounts_sign_in(demo_world, runner, db, client,
+                                                           outbox):
+    # The world is the command's first run on an empty database (tests/demo_world.py).
+    assert demo_world.exit_code == 0, demo_world.output
+    assert _lines(demo_world.output) == LINES
+    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in MODELS]
+    assert all(counts)
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert _lines(result.output) == LINES
+    assert [db.session.scalar(select(func.count()).select_from(model))
+            for model in MODELS] == counts
     assert DEMO_SEEDERS == ("accounts", "profiles", "events", "forums", "library", "advisory",
                             "surveys", "padron", "indicators")
     assert not is_quiet()  # quiet ends with the command
 
-    # Validations, registrations, replies, mentions: nothing was queued for anyone.
+    # Validations, registrations, replies, mentions, in either run: nothing was queued.
     assert outbox == []
 
     emails = set(db.session.scalars(select(User.email)))

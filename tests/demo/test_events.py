@@ -11,7 +11,6 @@ from community.core.models import Notification
 from community.core.timeutil import to_local, utcnow
 from community.demo import accounts as accounts_demo
 from community.demo import events as demo
-from community.demo import profiles as profiles_demo
 from community.events import services
 from community.events.fields import KINDS
 from community.events.models import Event, EventSession, Registration
@@ -20,12 +19,6 @@ from community.search import index
 
 def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def _seed_all(db):
-    for module in (accounts_demo, profiles_demo, demo):
-        module.seed()
-        db.session.commit()
 
 
 def _check_calendar(events, now):
@@ -87,8 +80,7 @@ def _check_citizen(db, now):
         Event.organization_id.in_([o.id for o in own]))) >= 1
 
 
-def test_demo_calendar_is_alive_and_idempotent(app, db, outbox, runner):
-    _seed_all(db)
+def test_demo_calendar_is_alive_and_idempotent(demo_world, db, outbox, runner):
     now = utcnow()
     events = list(db.session.scalars(select(Event).order_by(Event.starts_at)))
     assert len(events) == len(demo.SPECS)

@@ -9,10 +9,7 @@ from sqlalchemy import func, select
 from community.accounts.models import User
 from community.core.models import Notification
 from community.core.timeutil import utcnow
-from community.demo import accounts as accounts_demo
-from community.demo import events as events_demo
 from community.demo import forums as demo
-from community.demo import profiles as profiles_demo
 from community.demo.cli import DEMO_SEEDERS
 from community.forums import services
 from community.forums.models import Category, Post, PostReport, Topic
@@ -22,12 +19,6 @@ from community.search import index
 
 def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def _seed_all(db):
-    for module in (accounts_demo, profiles_demo, events_demo, demo):
-        module.seed()
-        db.session.commit()
 
 
 def _check_board(db):
@@ -114,9 +105,8 @@ def _check_history(db, now):
     assert any(n.read_at is None for n in rows)  # recent activity still shows on the badge
 
 
-def test_demo_forums_are_alive_consistent_and_idempotent(app, db, outbox, runner):
+def test_demo_forums_are_alive_consistent_and_idempotent(demo_world, db, outbox, runner):
     assert DEMO_SEEDERS.index("forums") > DEMO_SEEDERS.index("events")
-    _seed_all(db)
     now = utcnow()
     categories = _check_board(db)
     posts = _check_topics(db, categories, now)

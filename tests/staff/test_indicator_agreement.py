@@ -1,10 +1,9 @@
 """Each indicator agrees with a count made independently from the modules' own pages and
 queries, on the demo data (issue 16: "figures that agree with the modules' own pages").
 
-The data are the demo's own seeders (``community.demo``: accounts, the padrón, the events with
-their attendance lists, the asesorías, the surveys), built once for this module. The library and
-the forums are left out: the demo writes no download counts and the forums feed no indicator,
-and together they are more than half of ``flask seed-demo``'s two minutes.
+The data are the demo world (``tests/demo_world.py``: what ``flask seed-demo`` writes, the
+padrón, the events with their attendance lists, the asesorías and the surveys among it),
+restored once for this module.
 
 Every "independent" count goes through the module that owns the rows: the padrón export
 (``profiles.queries.iter_export``, ``registry_size``), an event's attendance list
@@ -17,7 +16,6 @@ measures' SQL helpers.
 import statistics
 from collections import Counter
 from datetime import date
-from importlib import import_module
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +24,6 @@ from community.accounts.models import User
 from community.advisory import queries as advisory_queries
 from community.advisory.models import AdvisorySession
 from community.core import pagecache
-from community.core.aftercommit import quiet
 from community.core.periods import date_range, local_today, utc_midnight, whole_year
 from community.core.timeutil import to_local
 from community.events import attendance
@@ -40,21 +37,17 @@ from community.staff import figures
 from community.staff.indicators import CONGRESS, get
 from community.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from tests.conftest import _clean_tables, _remove_search_index
+from tests.demo_world import restore
 
-#: The demo's seeders this module needs, in the CLI's dependency order.
-SEEDERS = ("accounts", "profiles", "events", "advisory", "surveys")
 EVER = date_range(date(2000, 1, 1), date(2100, 12, 31))
 
 
 @pytest.fixture(scope="module")
-def demo(_shared_app):
-    """The demo data, seeded once for the module and removed afterwards."""
+def demo(_shared_app, _demo_world_saved):
+    """The demo world, restored once for the module (its tests only read) and removed after."""
     app = _shared_app
     with app.app_context():
-        with quiet():
-            for name in SEEDERS:
-                import_module(f"community.demo.{name}").seed()
-                _db.session.commit()
+        restore(_demo_world_saved, app)
         staff = _db.session.scalar(select(User).where(User.role == "staff").order_by(User.id))
         yield staff
         _db.session.rollback()
