@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from community.accounts.models import User
-from community.core.database import mark_read_only
+from community.core.database import BUSY_TIMEOUT_MS, mark_read_only
 
 
 def test_concurrent_read_modify_write_on_sqlite(app, db, make_user):
@@ -37,3 +37,16 @@ def test_concurrent_read_modify_write_on_sqlite(app, db, make_user):
     assert errors == []
     db.session.expire_all()
     assert db.session.get(User, user.id).name == str(threads_count * rounds)
+
+
+def test_a_connection_returns_to_the_pool_with_the_usual_busy_timeout(app, db):
+    """A shortened timeout left on a pooled connection made the next writer to draw it fail
+    after 100 ms (two concurrency tests failed that way after a figure-store test)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the busy timeout is SQLite's")
+    db.session.commit()
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA busy_timeout = 100")
+    # Back in the pool, waiting for the next writer to draw it:
+    assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS

@@ -60,6 +60,16 @@ def _begin_sqlite(connection) -> None:
 
 
 @event.listens_for(Pool, "checkin")
+def _restore_busy_timeout(dbapi_connection, _record) -> None:
+    """Code that must not wait long shortens a connection's busy timeout for one statement
+    (``PRAGMA optimize`` below, a page keeping an indicator figure). Whatever it did, the
+    connection goes back to the pool with the usual timeout: one left at 100 ms made the
+    next writer that drew it fail with "database is locked" under ordinary contention."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+@event.listens_for(Pool, "checkin")
 def _optimize_sqlite(dbapi_connection, record) -> None:
     """Without statistics SQLite takes every ``column = ?`` for selective and may walk an
     index with a lookup per row where one survey or OSC is the whole table. ``PRAGMA

@@ -3,6 +3,7 @@ database connection, against whichever database the suite runs on (the file SQLi
 test instance, or PostgreSQL with TEST_DATABASE_URL). Never skipped."""
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,6 +19,18 @@ from community.extensions import db as _db
 THREAD_TIMEOUT = 120
 
 
+class JobFailed(Exception):
+    """A job's error with what tells a slow lock from a short wait: how long the job ran and
+    the threads alive then ("database is locked" after 10 s means a writer held the lock that
+    long; after a fraction of a second, a connection whose busy timeout was shortened)."""
+
+    def __init__(self, error: BaseException, started: float | None) -> None:
+        ran = "before the start" if started is None else f"{time.monotonic() - started:.2f} s"
+        super().__init__(f"{error!r} after {ran}; "
+                         f"threads {sorted(t.name for t in threading.enumerate())}")
+        self.__cause__ = error
+
+
 def run_at_once(app, jobs: list[Callable[[], None]]) -> list[BaseException]:
     """Run each job in its own thread and app context, all released together by a barrier;
     each commits (or rolls back) on its own. Returns the errors raised."""
@@ -27,13 +40,15 @@ def run_at_once(app, jobs: list[Callable[[], None]]) -> list[BaseException]:
     def worker(job):
         with app.app_context():
             mark_read_only(False)  # a thread outside a request writes, like a CLI command
+            started = None
             try:
                 barrier.wait(timeout=THREAD_TIMEOUT)
+                started = time.monotonic()
                 job()
                 _db.session.commit()
             except BaseException as error:  # noqa: BLE001 - reported by the test
                 _db.session.rollback()
-                errors.append(error)
+                errors.append(JobFailed(error, started))
             finally:
                 _db.session.remove()
 
