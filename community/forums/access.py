@@ -9,6 +9,7 @@ beyond their models.
 from sqlalchemy import or_, select, true
 
 from community.core.permissions import has_role
+from community.extensions import db
 from community.forums.models import Category, Post, Topic
 from community.profiles import services as profiles
 from community.profiles.models import Membership, Organization
@@ -26,8 +27,18 @@ def profiles_member_orgs(user) -> list[Organization]:
 
 
 def is_osc_member(user) -> bool:
-    """Active member of at least one validated OSC."""
-    return bool(profiles_member_orgs(user))
+    """Active member of at least one validated OSC (asked with EXISTS: loading the OSCs
+    would cost their activity areas too)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(db.session.scalar(select(_active_membership(user))))
+
+
+def _active_membership(user):
+    return (select(Membership.id)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(Membership.user_id == user.id, Membership.status == "active",
+                   Organization.status == "validated").exists())
 
 
 def can_read_category(user, category: Category) -> bool:
@@ -43,11 +54,7 @@ def readable_categories(user):
     the active members of a validated OSC."""
     if is_moderator(user):
         return true()
-    member = (select(Membership.id)
-              .join(Organization, Organization.id == Membership.organization_id)
-              .where(Membership.user_id == user.id, Membership.status == "active",
-                     Organization.status == "validated").exists())
-    return or_(Category.members_only.is_(False), member)
+    return or_(Category.members_only.is_(False), _active_membership(user))
 
 
 def can_read_topic(user, topic: Topic) -> bool:

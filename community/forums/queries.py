@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defaultload
 
 from community.accounts.models import User
 from community.core.pagination import SimplePage
@@ -63,31 +63,39 @@ def _visible(moderator: bool):
 
 def category_topics(category: Category, page: int, moderator: bool):
     """Topics of a category: pinned first, then the latest activity."""
-    stmt = (select(Topic).where(Topic.category_id == category.id, _visible(moderator))
-            .order_by(Topic.pinned.desc(), Topic.last_posted_at.desc(), Topic.id.desc()))
+    stmt = _listed(select(Topic).where(Topic.category_id == category.id, _visible(moderator))
+                   .order_by(Topic.pinned.desc(), Topic.last_posted_at.desc(), Topic.id.desc()))
     return db.paginate(stmt, page=page, per_page=TOPICS_PER_PAGE, error_out=False)
+
+
+def _listed(stmt):
+    """Topics for a list: their OSC's name and link are shown, never its activity areas,
+    which an OSC otherwise loads with a second query."""
+    return stmt.options(defaultload(Topic.organization).lazyload(Organization.activities))
 
 
 def recent_topics(category_ids: list[int], moderator: bool,
                   limit: int = RECENT_TOPICS) -> list[Topic]:
     if not category_ids:
         return []
-    return list(db.session.scalars(
+    return list(db.session.scalars(_listed(
         select(Topic).where(Topic.category_id.in_(category_ids), _visible(moderator))
-        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit)))
+        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit))))
 
 
 def latest_topics(category_ids: list[int], moderator: bool) -> dict[int, Topic]:
-    """The most recently active topic of each category, for "última actividad": one short
-    indexed lookup per category (there are a few dozen), instead of ranking every topic."""
-    latest = {}
-    for category_id in category_ids:
-        topic = db.session.scalar(
-            select(Topic).where(Topic.category_id == category_id, _visible(moderator))
-            .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(1))
-        if topic is not None:
-            latest[category_id] = topic
-    return latest
+    """The most recently active topic of each category, for "última actividad": one
+    statement whose correlated subquery makes a short indexed lookup per category (there
+    are a few dozen), instead of ranking every topic or sending a query per category."""
+    if not category_ids:
+        return {}
+    newest = (select(Topic.id)
+              .where(Topic.category_id == Category.id, _visible(moderator))
+              .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(1)
+              .correlate(Category).scalar_subquery())
+    chosen = select(newest).where(Category.id.in_(category_ids))
+    topics = db.session.scalars(_listed(select(Topic).where(Topic.id.in_(chosen))))
+    return {topic.category_id: topic for topic in topics}
 
 
 def new_since(user) -> datetime:

@@ -123,8 +123,13 @@ def get_post(user, post_id: int) -> Post:
 
 
 def visible_categories(user) -> list[Category]:
-    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name))
-    return [category for category in rows if can_read_category(user, category)]
+    """:func:`can_read_category` for every category, with membership asked at most once."""
+    rows = list(db.session.scalars(select(Category).order_by(Category.position,
+                                                             Category.name)))
+    restricted = [category for category in rows if category.members_only]
+    if restricted and not can_read_category(user, restricted[0]):
+        return [category for category in rows if not category.members_only]
+    return rows
 
 
 # --- writing ------------------------------------------------------------------------------
