@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import contains_eager, defaultload, lazyload
 
 from community.core.catalog import is_municipality
 from community.core.errors import ValidationError
@@ -18,6 +18,7 @@ from community.core.timeutil import LOCAL_TZ, to_local, utcnow
 from community.events.fields import KINDS, MODALITIES, TOPICS
 from community.events.models import Event, EventSession, Registration, event_topic
 from community.extensions import db
+from community.profiles.models import Organization
 
 PER_PAGE = 20
 MANAGE_PER_PAGE = 50
@@ -117,7 +118,8 @@ def calendar(filters: CalendarFilters, user_municipality: str | None = None,
                                                                    Event.id.desc())
     else:
         stmt = select(Event).where(upcoming_condition(now)).order_by(Event.starts_at, Event.id)
-    stmt = _filtered(stmt, filters, user_municipality)
+    stmt = _filtered(stmt, filters, user_municipality).options(
+        defaultload(Event.organization).lazyload(Organization.activities))  # never shown here
     return db.paginate(stmt, page=filters.page, per_page=PER_PAGE, error_out=False, count=True)
 
 
@@ -228,6 +230,7 @@ def my_registrations(user, now: datetime | None = None) -> dict[str, list[Regist
     now = now or utcnow()
     rows = db.session.scalars(
         select(Registration).join(Event, Event.id == Registration.event_id)
+        .options(contains_eager(Registration.event))  # one statement, not one per event
         .where(Registration.user_id == user.id,
                or_(Registration.status != "cancelled", Registration.checked_in_at.is_not(None)))
         .order_by(Event.starts_at, Event.id))

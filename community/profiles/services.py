@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from community.accounts import tokens
 from community.accounts.models import User
@@ -638,9 +639,10 @@ def organizations_of(user, *, admins_only: bool = False,
     question (on whose behalf may I register, post, announce an event?)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    # Callers want names and ids; the activity areas load on first use, if ever.
     stmt = (select(Organization).join(Membership, Membership.organization_id == Organization.id)
             .where(Membership.user_id == user.id, Membership.status == "active")
-            .order_by(Organization.name))
+            .options(lazyload(Organization.activities)).order_by(Organization.name))
     if admins_only:
         stmt = stmt.where(Membership.role == "admin")
     if validated_only:
