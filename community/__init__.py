@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     assets.init_app(app)  # hashed static URLs, their cache headers, compressed responses
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.install_template_gettext(app)
     _init_login(app)
     socketio.init_app(
         app,

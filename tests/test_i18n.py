@@ -64,3 +64,21 @@ def test_spanish_is_the_default(client):
 
 def test_extraction_finds_strings():
     assert "Crear cuenta" in _source_messages()
+
+
+def test_templates_follow_a_forced_locale_within_a_request(app):
+    """Templates keep the request's translations between calls (a page makes hundreds), but
+    mail rendered in its recipient's language (``force_locale``) and a language changed
+    mid-request (``refresh``) are still seen at once."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale, refresh
+
+    page = "{{ _('Correo electrónico') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Correo electrónico"
+        with force_locale("en"):
+            assert render_template_string(page) == "Email"
+        assert render_template_string(page) == "Correo electrónico"
+        session["language"] = "en"
+        refresh()
+        assert render_template_string(page) == "Email"
