@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, defaultload, lazyload
+from sqlalchemy.orm import aliased, contains_eager, defaultload, lazyload
 
 from community.core.catalog import is_municipality
 from community.core.errors import ValidationError
@@ -204,12 +204,24 @@ def local_today() -> date:
 
 def waitlist_position(registration: Registration) -> int:
     """1 for the first person waiting: the order in which promotion will happen."""
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == registration.event_id, Registration.status == "waitlisted",
-        or_(Registration.queued_at < registration.queued_at,
-            and_(Registration.queued_at == registration.queued_at,
-                 Registration.id < registration.id)))) or 0
-    return ahead + 1
+    return waitlist_positions([registration])[registration.id]
+
+
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """:func:`waitlist_position` of each waiting registration of a list, in one statement
+    (a person's list of registrations may wait in many events)."""
+    waiting = [r.id for r in registrations if r.status == "waitlisted"]
+    if not waiting:
+        return {}
+    ahead = aliased(Registration)
+    rows = db.session.execute(
+        select(Registration.id, func.count(ahead.id))
+        .outerjoin(ahead, and_(
+            ahead.event_id == Registration.event_id, ahead.status == "waitlisted",
+            or_(ahead.queued_at < Registration.queued_at,
+                and_(ahead.queued_at == Registration.queued_at, ahead.id < Registration.id))))
+        .where(Registration.id.in_(waiting)).group_by(Registration.id))
+    return {registration_id: count + 1 for registration_id, count in rows}
 
 
 def program_days(event: Event) -> list[tuple[date, list[EventSession]]]:

@@ -428,8 +428,7 @@ def my_registrations():
     mine = queries.my_registrations(current_user)
     return render_template(
         "events/my_registrations.html", **mine,
-        positions={r.id: queries.waitlist_position(r) for r in mine["upcoming"]
-                   if r.status == "waitlisted"},
+        positions=queries.waitlist_positions(mine["upcoming"]),
         **LABELS)
 
 

@@ -97,6 +97,24 @@ def test_waitlist_position_follows_the_queue(db, make_event, make_user):
     assert queries.waitlist_position(registrations[3]) == 2
 
 
+def test_waitlist_positions_of_many_events_at_once(db, make_event, make_user):
+    """A person's list: their place in each event's queue, ties broken by arrival."""
+    first, second = make_event(capacity="1"), make_event(capacity="1")
+    me, others = make_user(), [make_user() for _ in range(3)]
+    now = utcnow()
+    services.register(others[0], first, now=now)
+    services.register(others[1], first, now=now + timedelta(seconds=1))
+    services.register(others[2], second, now=now)
+    mine = [services.register(me, event, now=now + timedelta(seconds=1))
+            for event in (first, second)]
+    confirmed = services.register(make_user(), make_event(capacity="5"), now=now)
+    db.session.commit()
+    positions = queries.waitlist_positions([*mine, confirmed])
+    assert positions == {mine[0].id: 2, mine[1].id: 1}  # tie at the same second: arrival
+    assert [queries.waitlist_position(r) for r in mine] == [2, 1]
+    assert queries.waitlist_positions([confirmed]) == {}
+
+
 def test_my_registrations_split_upcoming_and_past(db, make_event, make_user, staff):
     person = make_user()
     coming = make_event()
