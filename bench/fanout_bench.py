@@ -10,6 +10,11 @@ Layouts (``--layouts``):
 - ``prod``: the production layout of README "Despliegue": gunicorn sync workers for pages, two
   Socket.IO processes (``socketio_app``) with the clients split across them, all on Redis.
 
+Each layout is measured twice in the same run, one right after the other with the same clients
+and rounds: our app, then the bare Socket.IO reference of bench/bare_socketio.py in the same
+processes, async mode and message queue (issue 18's goal: our median within 1.5x the bare
+one). ``--no-bare`` measures only our app.
+
 Clients are python-socketio clients (websocket transport) spread over ``--client-procs``
 processes so that receiving does not queue behind one interpreter lock; times are wall-clock
 on the same machine. Not a test: ``.venv/bin/python bench/fanout_bench.py --help``.
@@ -29,12 +34,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS_DIR = ROOT / "bench" / "results"
+GOAL = 1.5  # issue 18: our median at most this many times the bare broadcast's
 SECRET = "fanout-bench-secret"  # noqa: S105
 PASSWORD = "una-frase-segura-2026"  # noqa: S105
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -75,6 +83,22 @@ def free_port() -> int:
 
 
 # --- servers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a layout's processes serve: gunicorn targets for the process that takes the POST
+    and for the Socket.IO-only processes of ``prod``, and the arguments that find them."""
+
+    name: str
+    pages: str
+    sockets: str
+    where: tuple[str, ...] = ()
+
+
+OURS = Subject("ours", "wsgi:app", "socketio_app:app")
+BARE = Subject("bare", "bare_socketio:app", "bare_socketio:app",
+               ("--chdir", str(ROOT / "bench")))
 
 
 class Servers:
@@ -120,21 +144,24 @@ def wait_http(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"server did not answer: {url}")
 
 
-def start_layout(layout: str, servers: Servers, redis_url: str | None, threads: int):
-    """(page port to post to, socket ports to spread the clients over)."""
-    threaded = ("--workers", "1", "--threads", str(threads))
+def start_layout(layout: str, subject: Subject, servers: Servers, redis_url: str | None,
+                 threads: int):
+    """(page port to post to, socket ports to spread the clients over). The same commands
+    for either subject, so that the bare reference runs in exactly our layout's mode."""
+    threaded = (*subject.where, "--workers", "1", "--threads", str(threads))
+    name = f"{subject.name}-{layout}"
     if layout == "one":
         env = {k: v for k, v in servers.env.items() if k != "REDIS_URL"}
-        port = servers.gunicorn("one", "wsgi:app", *threaded, env=env)
+        port = servers.gunicorn(name, subject.pages, *threaded, env=env)
         return port, [port]
     if not redis_url:
         raise SystemExit(f"layout {layout!r} needs --redis-url or REDIS_URL")
     if layout == "two":
-        first = servers.gunicorn("two-a", "wsgi:app", *threaded)
-        second = servers.gunicorn("two-b", "wsgi:app", *threaded)
+        first = servers.gunicorn(f"{name}-a", subject.pages, *threaded)
+        second = servers.gunicorn(f"{name}-b", subject.pages, *threaded)
         return first, [first, second]
-    pages = servers.gunicorn("prod-pages", "wsgi:app", "--workers", "2")
-    sockets = [servers.gunicorn(f"prod-sockets-{n}", "socketio_app:app", *threaded)
+    pages = servers.gunicorn(f"{name}-pages", subject.pages, *subject.where, "--workers", "2")
+    sockets = [servers.gunicorn(f"{name}-sockets-{n}", subject.sockets, *threaded)
                for n in (1, 2)]
     return pages, sockets
 
@@ -216,23 +243,59 @@ def signed_in_session(base: str):
     return session
 
 
-def one_round(base: str, session, topic: dict, results, worker_count: int, n: int) -> float:
-    """Seconds from just before the POST to the last client's receipt of that reply."""
-    page = session.get(f"{base}/foros/t/{topic['topic']}-{topic['slug']}", timeout=30)
-    token = CSRF.search(page.text).group(1)
-    started = time.time()
-    answer = session.post(f"{base}/foros/t/{topic['topic']}/responder", timeout=60,
-                          allow_redirects=False,
-                          data={"csrf_token": token, "body": f"Respuesta de prueba {n}."})
-    if answer.status_code != 302:
-        raise SystemExit(f"reply failed: {answer.status_code} {answer.text[-500:]}")
-    last, post = 0.0, None
+def our_poster(base: str, topic: dict) -> Callable[[int], tuple[float, float]]:
+    """Posts reply ``n`` as staff, the way a browser does; returns when the POST started and
+    when it was answered. The topic page (for its CSRF token) is fetched before the clock."""
+    session = signed_in_session(base)
+
+    def post(n: int) -> float:
+        page = session.get(f"{base}/foros/t/{topic['topic']}-{topic['slug']}", timeout=30)
+        token = CSRF.search(page.text).group(1)
+        started = time.time()
+        answer = session.post(f"{base}/foros/t/{topic['topic']}/responder", timeout=60,
+                              allow_redirects=False,
+                              data={"csrf_token": token, "body": f"Respuesta de prueba {n}."})
+        if answer.status_code != 302:
+            raise SystemExit(f"reply failed: {answer.status_code} {answer.text[-500:]}")
+        return started, time.time()
+
+    return post
+
+
+def bare_poster(base: str, topic: dict) -> Callable[[int], tuple[float, float]]:
+    """Asks the bare app to emit post ``n``; the harness numbers the posts itself, since the
+    bare app keeps no rows (and ``prod``'s two page workers could not share a counter)."""
+    import requests
+
+    session = requests.Session()
+
+    def post(n: int) -> float:
+        started = time.time()
+        answer = session.post(f"{base}/emit", data={"topic": topic["topic"], "post": n},
+                              timeout=60)
+        if answer.status_code != 200:
+            raise SystemExit(f"bare emit failed: {answer.status_code} {answer.text[-500:]}")
+        return started, time.time()
+
+    return post
+
+
+POSTERS = {"ours": our_poster, "bare": bare_poster}
+
+
+def one_round(post: Callable[[int], tuple[float, float]], results, worker_count: int,
+              n: int) -> tuple[float, float]:
+    """Milliseconds from just before the POST to the last client's receipt of that post, and
+    to the POST's answer (which both apps send after their emit, so it is what the whole
+    request costs, not a split of the round into request and fan-out)."""
+    started, answered = post(n)
+    last, post_id = 0.0, None
     for _ in range(worker_count):
-        post_id, received, _count = results.get(timeout=60)
-        if post is not None and post_id != post:
+        heard, received, _count = results.get(timeout=60)
+        if post_id is not None and heard != post_id:
             raise SystemExit("replies overlapped; rounds must run one at a time")
-        post, last = post_id, max(last, received)
-    return last - started
+        post_id, last = heard, max(last, received)
+    return (last - started) * 1000, (answered - started) * 1000
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -241,26 +304,66 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def run_layout(layout: str, args, env: dict, workdir: Path, topic: dict) -> dict:
+def run_subject(layout: str, subject: Subject, args, env: dict, workdir: Path,
+                topic: dict) -> dict:
+    """One subject in one layout: fresh servers and clients, warm-up, then the rounds."""
     servers = Servers(env, workdir)
     workers = []
+    load_before = os.getloadavg()
     try:
-        page_port, socket_ports = start_layout(layout, servers, args.redis_url, args.threads)
-        base = f"http://127.0.0.1:{page_port}"
+        page_port, socket_ports = start_layout(layout, subject, servers, args.redis_url,
+                                               args.threads)
         workers, results, connected, worker_count = start_clients(
             socket_ports, args.clients, args.client_procs, topic["topic"])
-        session = signed_in_session(base)
+        post = POSTERS[subject.name](f"http://127.0.0.1:{page_port}", topic)
         for n in range(args.warmup):
-            one_round(base, session, topic, results, worker_count, -n)
-        times = [one_round(base, session, topic, results, worker_count, n) * 1000
-                 for n in range(args.rounds)]
-        return {"layout": layout, "clients": connected, "servers": len(socket_ports),
+            one_round(post, results, worker_count, n)
+        rounds = [one_round(post, results, worker_count, n)
+                  for n in range(args.warmup, args.warmup + args.rounds)]
+        times, posts = [t for t, _ in rounds], [p for _, p in rounds]
+        return {"subject": subject.name, "clients": connected, "servers": len(socket_ports),
                 "rounds": len(times), "median_ms": statistics.median(times),
                 "p95_ms": percentile(times, 0.95), "min_ms": min(times), "max_ms": max(times),
-                "all_ms": [round(t, 1) for t in times]}
+                "all_ms": [round(t, 1) for t in times],
+                "post_median_ms": statistics.median(posts),
+                "post_all_ms": [round(t, 1) for t in posts], "loadavg_before": load_before,
+                "loadavg_after": os.getloadavg()}
     finally:
         stop_clients(workers)
         servers.stop()
+
+
+def run_layout(layout: str, args, env: dict, workdir: Path, topic: dict) -> dict:
+    """Our app, then (unless ``--no-bare``) the bare reference right after, same settings."""
+    row = {"layout": layout, "ours": run_subject(layout, OURS, args, env, workdir, topic)}
+    print_subject(layout, row["ours"])
+    if args.bare:
+        row["bare"] = run_subject(layout, BARE, args, env, workdir, topic)
+        print_subject(layout, row["bare"])
+        row["ratio"] = row["ours"]["median_ms"] / row["bare"]["median_ms"]
+        row["goal"] = GOAL
+        row["meets_goal"] = row["ratio"] <= GOAL
+    return row
+
+
+def print_subject(layout: str, run: dict) -> None:
+    print(f"{layout:5} {run['subject']:4} clients={run['clients']:4} servers={run['servers']} "
+          f"median={run['median_ms']:7.1f} ms  p95={run['p95_ms']:7.1f} ms  "
+          f"min={run['min_ms']:6.1f}  max={run['max_ms']:7.1f}  "
+          f"POST answered (median)={run['post_median_ms']:6.1f} ms  "
+          f"load={run['loadavg_after'][0]:.2f}", flush=True)
+
+
+def print_summary(rows: list[dict]) -> None:
+    """Per layout: ours against the bare broadcast, and the ratio against the goal."""
+    for row in rows:
+        if "bare" not in row:
+            continue
+        ours, bare = row["ours"], row["bare"]
+        verdict = "within" if row["meets_goal"] else "over"
+        print(f"{row['layout']:5} ours median/p95 {ours['median_ms']:.1f}/{ours['p95_ms']:.1f} ms"
+              f"  bare {bare['median_ms']:.1f}/{bare['p95_ms']:.1f} ms"
+              f"  ratio {row['ratio']:.2f}x ({verdict} the {GOAL}x goal)", flush=True)
 
 
 def prepare(workdir: Path, redis_url: str | None) -> tuple[dict, dict]:
@@ -289,6 +392,8 @@ def parse_args():
     parser.add_argument("--layouts", nargs="+", default=["one", "two", "prod"],
                         choices=["one", "two", "prod"])
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
+    parser.add_argument("--no-bare", dest="bare", action="store_false",
+                        help="skip the bare Socket.IO reference (bench/bare_socketio.py)")
     parser.add_argument("--json", type=Path, default=None)
     return parser.parse_args()
 
@@ -301,11 +406,8 @@ def main() -> int:
         workdir = Path(tmp)
         env, topic = prepare(workdir, args.redis_url)
         for layout in args.layouts:
-            row = run_layout(layout, args, env, workdir, topic)
-            rows.append(row)
-            print(f"{layout:5} clients={row['clients']:4} servers={row['servers']} "
-                  f"median={row['median_ms']:7.1f} ms  p95={row['p95_ms']:7.1f} ms  "
-                  f"min={row['min_ms']:6.1f}  max={row['max_ms']:7.1f}", flush=True)
+            rows.append(run_layout(layout, args, env, workdir, topic))
+    print_summary(rows)
     report = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               "host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(),
               "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
