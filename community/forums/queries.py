@@ -213,7 +213,7 @@ def followed_topics_with_news(user, moderator: bool,
     are those of ``access.readable_categories``)."""
     read = aliased(TopicRead)
     last_read = func.coalesce(read.last_read_number, 0)
-    rows = db.session.execute(
+    rows = db.session.execute(_listed(
         select(Topic, last_read, func.count().over())
         .join(Subscription, and_(Subscription.topic_id == Topic.id,
                                  Subscription.user_id == user.id))
@@ -221,7 +221,7 @@ def followed_topics_with_news(user, moderator: bool,
         .outerjoin(read, and_(read.topic_id == Topic.id, read.user_id == user.id))
         .where(Topic.last_post_number > last_read, _visible(moderator),
                access.readable_categories(user))
-        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit)).all()
+        .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(limit))).all()
     return [TopicNews(topic, last) for topic, last, _ in rows], (rows[0][2] if rows else 0)
 
 
