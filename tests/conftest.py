@@ -8,6 +8,7 @@ import functools
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -156,16 +157,38 @@ def _shared_app(_migrated, instance_dir):
     return _build_app(instance_dir)
 
 
+def reset_state(app) -> None:
+    """What a test may leave behind in the shared app: its transaction, rows, rate-limit
+    counts, cached pages and search index."""
+    _db.session.rollback()
+    _clean_tables()
+    _db.session.remove()
+    limiter.reset()
+    pagecache.clear()
+    _remove_search_index(app.config["SEARCH_INDEX_DIR"])
+
+
+@contextmanager
+def count_queries():
+    """The SQL statements the database receives inside the block (a list, filled live)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def _in_clean_context(app):
     saved_config = dict(app.config)
     with app.app_context():
         yield app
-        _db.session.rollback()
-        _clean_tables()
-        _db.session.remove()
-        limiter.reset()
-        pagecache.clear()
-        _remove_search_index(app.config["SEARCH_INDEX_DIR"])
+        reset_state(app)
     app.config.clear()
     app.config.update(saved_config)
 

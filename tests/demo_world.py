@@ -23,8 +23,7 @@ from sqlalchemy import bindparam, func, select, text
 
 from community.core import pagecache
 from community.extensions import db as _db
-from community.extensions import limiter
-from tests.conftest import KEEP_TABLES, _clean_tables, _remove_search_index
+from tests.conftest import KEEP_TABLES, _remove_search_index, reset_state
 
 ROWS_FILE = "rows.pickle"
 UPLOADS = "uploads"
@@ -81,12 +80,7 @@ def _build(folder: Path, app) -> None:
         assert drained.exit_code == 0, drained.output
         folder.mkdir(parents=True, exist_ok=True)
         _dump(folder, app, result.output, result.exit_code)
-        _db.session.rollback()
-        _clean_tables()
-        _db.session.remove()
-        limiter.reset()
-        pagecache.clear()
-        _remove_search_index(app.config["SEARCH_INDEX_DIR"])
+        reset_state(app)
     (folder / DONE).touch()
 
 

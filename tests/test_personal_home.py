@@ -2,11 +2,9 @@
 open them, and that each costs the same number of queries with 2 items per block as with 20
 (one query per block or tile, never one per item)."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from community.core import console
 from community.core.mail import queue
@@ -14,30 +12,13 @@ from community.core.models import OutgoingMail
 from community.core.notifications import notify
 from community.core.timeutil import utcnow
 from community.events import services as events
-from community.extensions import db as _db
 from community.forums import moderation
 from community.forums import services as forums
 from community.forums.models import Category, Post
 from community.profiles import services as registry
 from community.profiles.models import OrganizationDocument
-from tests.conftest import client_as
+from tests.conftest import client_as, count_queries
 from tests.events.conftest import event_form, local_text
-
-
-@contextmanager
-def count_queries():
-    """The statements the database receives inside the block."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def queries_of(client, path: str) -> list[str]:

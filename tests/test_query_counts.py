@@ -15,12 +15,10 @@ registrations or posts through the services would cost seconds per test. Signed-
 never served from the page cache (core.pagecache), so what is counted is the real work.
 """
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 from itertools import cycle
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from community.accounts.models import User
 from community.advisory import staff_views as advisory_staff_views
@@ -40,7 +38,7 @@ from community.profiles import queries as profile_queries
 from community.profiles import services as registry
 from community.profiles.models import Membership, Organization
 from community.surveys.models import Survey, SurveyInvitation
-from tests.conftest import client_as
+from tests.conftest import client_as, count_queries
 
 FEW, MANY = 20, 200
 
@@ -78,19 +76,7 @@ PAGE_SIZES = (
 # --- counting -------------------------------------------------------------------------------
 
 
-@contextmanager
-def count_queries():
-    """The statements the database receives inside the block (a list, filled live)."""
-    statements: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa_event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(_db.engine, "before_cursor_execute", record)
 
 
 def queries_of(client, path: str) -> tuple[list[str], str]:

@@ -7,20 +7,16 @@
 - ``make_request(actor=None, state="recibida", **overrides)``: a committed request in any
   state, moved there along the diagram by ``staff``; ``actor=None`` makes an anonymous one
   (confirmed by its link unless ``state="por_confirmar"``).
-- ``count_queries()``: the statements sent inside a ``with`` block.
 - ``clock``: freezes ``services.now`` (``clock.set_local(2026, 9, 14, 10)`` in Mexico City,
   ``clock.advance(days=1)``), so due dates are tested on known days.
 """
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from community.advisory import services
 from community.core.timeutil import LOCAL_TZ
-from community.extensions import db as _db
 
 
 def request_data(**overrides) -> dict:
@@ -136,20 +132,4 @@ def _step(step: str, req, staff) -> None:
 
 
 
-@contextmanager
-def count_queries():
-    """The SQL statements the database receives inside the block (a list, filled live)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = _db.engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-
-
-__all__ = ["Clock", "count_queries", "request_data"]
+__all__ = ["Clock", "request_data"]

@@ -5,7 +5,7 @@ import pytest
 
 from community.advisory import queries, services
 from community.advisory.queries import QueueFilters
-from tests.advisory.conftest import count_queries
+from tests.conftest import count_queries
 
 TOLUCA, ECATEPEC, NEZA = "15106", "15033", "15058"
 

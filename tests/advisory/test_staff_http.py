@@ -17,8 +17,7 @@ from community.advisory.models import (
 )
 from community.core.models import AuditEntry
 from community.extensions import db
-from tests.advisory.conftest import count_queries
-from tests.conftest import client_as, field_error, post_form
+from tests.conftest import client_as, count_queries, field_error, post_form
 
 QUEUE = "/personal/asesorias"
 MAP = "/personal/asesorias/mapa"

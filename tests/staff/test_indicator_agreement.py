@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from community.accounts.models import User
 from community.advisory import queries as advisory_queries
 from community.advisory.models import AdvisorySession
-from community.core import pagecache
 from community.core.periods import date_range, local_today, utc_midnight, whole_year
 from community.core.timeutil import to_local
 from community.events import attendance
@@ -31,12 +30,11 @@ from community.events import queries as event_queries
 from community.events.fields import KINDS as EVENT_KINDS
 from community.events.models import Event
 from community.extensions import db as _db
-from community.extensions import limiter
 from community.profiles import queries as profile_queries
 from community.staff import figures
 from community.staff.indicators import CONGRESS, get
 from community.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
-from tests.conftest import _clean_tables, _remove_search_index
+from tests.conftest import reset_state
 from tests.demo_world import restore
 
 EVER = date_range(date(2000, 1, 1), date(2100, 12, 31))
@@ -50,12 +48,7 @@ def demo(_shared_app, _demo_world_saved):
         restore(_demo_world_saved, app)
         staff = _db.session.scalar(select(User).where(User.role == "staff").order_by(User.id))
         yield staff
-        _db.session.rollback()
-        _clean_tables()
-        _db.session.remove()
-        limiter.reset()
-        pagecache.clear()
-        _remove_search_index(app.config["SEARCH_INDEX_DIR"])
+        reset_state(app)
 
 
 def value(key, period, municipality=None):

@@ -32,7 +32,7 @@ from community.staff import figures
 from community.staff.indicators import INDICATORS, MIN_PUBLIC, REGISTRY, get
 from community.staff.models import IndicatorGoal
 from community.surveys.models import SurveyTally
-from tests.advisory.conftest import count_queries
+from tests.conftest import count_queries
 from tests.library.factories import make_resource
 from tests.surveys.results_helpers import make_survey
 

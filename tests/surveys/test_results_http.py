@@ -1,14 +1,12 @@
 """The staff results pages over HTTP: who may read them, filters, hiding, escaping, the
 comparison and a number of SQL statements that does not grow with the answers."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from community.extensions import db
-from tests.conftest import client_as
+from tests.conftest import client_as, count_queries
 from tests.surveys.results_helpers import XSS, answer, invite, make_survey
 
 QUESTIONS = [
@@ -104,30 +102,19 @@ def test_comparison_page_side_by_side(staff_client, survey):
     assert "hasta el" in default
 
 
-@contextmanager
-def _count_statements():
-    statements = []
 
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_results_page_costs_the_same_statements_whatever_the_answers(staff_client, survey):
     staff_client.get(_url(survey))  # warm the catalogues
     db.session.commit()
     db.session.expire_all()  # the request loads the survey itself, as in production
-    with _count_statements() as few:
+    with count_queries() as few:
         assert staff_client.get(_url(survey)).status_code == 200
     _answer_many(survey, 40)
     db.session.commit()
     db.session.expire_all()
-    with _count_statements() as many:
+    with count_queries() as many:
         assert staff_client.get(_url(survey)).status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 15
