@@ -184,8 +184,9 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from community.core.timeutil import machine_time, to_local
-    from community.core.urls import return_path
+    from community.core.urls import return_path, template_url_for
 
+    app.jinja_env.globals["url_for"] = template_url_for
     app.jinja_env.filters["local"] = to_local
     app.jinja_env.filters["machine_time"] = machine_time  # <time datetime="...">
     app.jinja_env.globals["return_path"] = return_path
