@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -46,6 +46,8 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 ENTRY_OVERHEAD = 512  # the key, the tuple, the headers' objects: roughly, per entry
 _TRACKED: dict[type, str] = {}
 _pages: OrderedDict = OrderedDict()  # key -> (body, status, headers, size)
+VALUES_KEPT = 512
+_values: OrderedDict = OrderedDict()  # (namespace, key) -> (version, value); kept_value
 _size = 0
 _lock = threading.Lock()
 
@@ -166,8 +168,32 @@ def stored_bytes() -> int:
     return _size
 
 
+def kept_value(namespace: str, key: tuple, compute):
+    """A value computed from the data of ``namespace`` (a list's facet counts), shared by
+    every visitor of this process while the namespace's version holds: one indexed read
+    instead of the value's own queries. Kept only in GET requests, which never write, so a
+    value is never counted from a transaction that may still roll back."""
+    if not (has_request_context() and request.method in ("GET", "HEAD")):
+        return compute()
+    version = current_version(namespace)
+    full_key = (namespace, key)
+    with _lock:
+        entry = _values.get(full_key)
+        if entry is not None and entry[0] == version:
+            _values.move_to_end(full_key)
+            return entry[1]
+    value = compute()
+    with _lock:
+        _values[full_key] = (version, value)
+        _values.move_to_end(full_key)
+        while len(_values) > VALUES_KEPT:
+            _values.popitem(last=False)
+    return value
+
+
 def clear() -> None:
     global _size
     with _lock:
         _pages.clear()
+        _values.clear()
         _size = 0

@@ -123,3 +123,21 @@ def test_the_store_is_bounded_by_bytes_least_recent_first(fresh_app):
     assert pagecache.stored_bytes() > 30_000
     assert not get(19)  # the newest pages are kept
     assert get(0)  # the oldest went first
+
+
+def test_kept_values_only_in_get_requests_and_until_cleared(app):
+    """A POST may count from a transaction that later rolls back: it never keeps a value."""
+    from community.core import pagecache
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with app.test_request_context("/", method="POST"):
+        assert [pagecache.kept_value("library", ("k",), compute) for _ in range(2)] == [1, 2]
+    with app.test_request_context("/"):
+        assert [pagecache.kept_value("library", ("k",), compute) for _ in range(2)] == [3, 3]
+        pagecache.clear()
+        assert pagecache.kept_value("library", ("k",), compute) == 4

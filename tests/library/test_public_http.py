@@ -247,3 +247,26 @@ def test_a_download_counts_in_the_month_of_mexico_city(app, staff, issue):
     assert services.count_download(issue, "10.0.0.9", BROWSER, late_evening)
     db.session.commit()
     assert [row.month for row in db.session.query(DownloadMonth)] == ["2025-12"]
+
+
+_FACET = "count(DISTINCT resource.id)"  # the facet counts' statements, and only theirs
+
+
+def test_signed_in_facets_are_kept_until_the_library_changes(app, db, staff, issue, make_user):
+    """A signed-in catalogue (never from the page cache) reads its facet counts from the
+    kept value; a newly published guide changes the library's version and the counts."""
+    from tests.conftest import count_queries
+
+    client = client_as(app, make_user())
+    client.get("/biblioteca")
+    with count_queries() as statements:
+        first = client.get("/biblioteca").get_data(as_text=True)
+    assert not [s for s in statements if _FACET in s]  # the five counts were kept
+    assert "tipo=guide" not in first
+    make_resource(staff, title="Guía de procuración de fondos", kind="guide")
+    db.session.commit()
+    with count_queries() as statements:
+        after = client.get("/biblioteca").get_data(as_text=True)
+    assert len([s for s in statements if _FACET in s]) == 5  # counted again
+    assert "Guía de procuración de fondos" in after
+    assert "tipo=guide" in after  # the new kind's facet link
