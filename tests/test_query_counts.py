@@ -55,7 +55,7 @@ BUDGETS = {
     "my_registrations_waiting": 6,  # the same on waiting lists: + their places, in one query
     "osc_directory": 7,  # /osc: 20 or 200 validated OSCs
     "search": 5,  # /buscar?q=ambiental: 20 or 200 matching OSCs
-    "library": 20,  # /biblioteca: 20 or 200 resources (and their articles)
+    "library": 16,  # /biblioteca: 20 or 200 resources (and their articles); facets kept
     "advisory_queue": 7,  # /personal/asesorias (staff): 20 or 200 open requests
     "surveys": 6,  # /encuestas: 20 or 200 surveys (invited, public, results published)
     "personal_home": 9,  # /inicio: 20 or 200 of each block's items
