@@ -184,6 +184,16 @@ def count_queries():
         event.remove(engine, "before_cursor_execute", record)
 
 
+def page_queries(client, path: str) -> tuple[list[str], str]:
+    """The statements of one GET of ``path`` and the page; a first visit warms up what is
+    loaded once (catalogues, caches) and is not counted."""
+    client.get(path)
+    with count_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return statements, response.get_data(as_text=True)
+
+
 def _in_clean_context(app):
     saved_config = dict(app.config)
     with app.app_context():

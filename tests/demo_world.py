@@ -38,6 +38,7 @@ class DemoWorld:
     folder: Path
     output: str
     exit_code: int
+    rows: dict  # table name -> its rows, read once per worker
 
 
 def _run_folder(tmp_path_factory) -> Path:
@@ -63,12 +64,16 @@ def _dump(folder: Path, app, output: str, exit_code: int) -> None:
         shutil.copytree(uploads, folder / UPLOADS, symlinks=True)
     index_path = Path(app.config["SEARCH_INDEX_DIR"])
     (folder / INDEX).mkdir()
-    for entry in index_path.parent.glob(index_path.name + "*"):
-        target = folder / INDEX / entry.name
+    _copy_entries(index_path.parent.glob(index_path.name + "*"), folder / INDEX)
+
+
+def _copy_entries(entries, into: Path) -> None:
+    """Files, folders and the index's relative symlink, copied as they are."""
+    for entry in entries:
         if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, target, symlinks=True)
+            shutil.copytree(entry, into / entry.name, symlinks=True)
         else:
-            shutil.copy2(entry, target, follow_symlinks=False)
+            shutil.copy2(entry, into / entry.name, follow_symlinks=False)
 
 
 def _build(folder: Path, app) -> None:
@@ -94,12 +99,12 @@ def _demo_world_saved(_shared_app, tmp_path_factory) -> DemoWorld:
             shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
             _build(folder, _shared_app)
     payload = pickle.loads((folder / ROWS_FILE).read_bytes())  # noqa: S301 - our own file
-    return DemoWorld(folder, payload["output"], payload["exit_code"])
+    return DemoWorld(folder, payload["output"], payload["exit_code"], payload["rows"])
 
 
 def restore(world: DemoWorld, app) -> None:
     """Copy the world into the current app's clean database, upload folder and index."""
-    rows = pickle.loads((world.folder / ROWS_FILE).read_bytes())["rows"]  # noqa: S301
+    rows = world.rows
     later = _forward_references()
     for table in _tables():
         if rows.get(table.name):
@@ -116,12 +121,7 @@ def restore(world: DemoWorld, app) -> None:
                         dirs_exist_ok=True)
     index_path = Path(app.config["SEARCH_INDEX_DIR"])
     _remove_search_index(str(index_path))
-    for entry in (world.folder / INDEX).iterdir():
-        target = index_path.parent / entry.name
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, target, symlinks=True)
-        else:
-            shutil.copy2(entry, target, follow_symlinks=False)
+    _copy_entries((world.folder / INDEX).iterdir(), index_path.parent)
     pagecache.clear()
 
 

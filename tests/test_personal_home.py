@@ -17,17 +17,8 @@ from community.forums import services as forums
 from community.forums.models import Category, Post
 from community.profiles import services as registry
 from community.profiles.models import OrganizationDocument
-from tests.conftest import client_as, count_queries
+from tests.conftest import client_as, page_queries
 from tests.events.conftest import event_form, local_text
-
-
-def queries_of(client, path: str) -> list[str]:
-    client.get(path)  # anything a first visit warms up (catalogues, caches) is not counted
-    with count_queries() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return statements
-
 
 # --- the personal home -----------------------------------------------------------------
 
@@ -80,9 +71,9 @@ def test_home_costs_the_same_queries_at_2_and_20_items(app, db, make_user, staff
     person = make_user(email="coordinadora@ejemplo.mx", name="Coordinadora")
     add_home_items(db, person, staff, make_user, news_category, 2, 0)
     client = client_as(app, person)
-    few = queries_of(client, "/inicio")
+    few, _ = page_queries(client, "/inicio")
     add_home_items(db, person, staff, make_user, news_category, 18, 2)
-    many = queries_of(client, "/inicio")
+    many, _ = page_queries(client, "/inicio")
     assert len(many) == len(few), "\n".join(many)
     assert len(few) <= 10, "\n".join(few)
     page = client.get("/inicio").get_data(as_text=True)
@@ -200,9 +191,9 @@ def test_console_costs_one_query_per_tile_at_2_and_20_items(app, db, make_user, 
                                                             news_category):
     add_console_items(db, staff, make_user, news_category, 2, 0)
     client = client_as(app, make_user(role="admin", email="jefa@edomex.mx"))
-    few = queries_of(client, "/personal")
+    few, _ = page_queries(client, "/personal")
     add_console_items(db, staff, make_user, news_category, 18, 2)
-    many = queries_of(client, "/personal")
+    many, _ = page_queries(client, "/personal")
     assert len(many) == len(few), "\n".join(many)
     counted = [t for t in console.registered() if t.counts_fn]
     assert len(few) <= len(counted) + 5, "\n".join(few)

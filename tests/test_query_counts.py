@@ -38,7 +38,7 @@ from community.profiles import queries as profile_queries
 from community.profiles import services as registry
 from community.profiles.models import Membership, Organization
 from community.surveys.models import Survey, SurveyInvitation
-from tests.conftest import client_as, count_queries
+from tests.conftest import client_as, page_queries
 
 FEW, MANY = 20, 200
 
@@ -76,25 +76,13 @@ PAGE_SIZES = (
 # --- counting -------------------------------------------------------------------------------
 
 
-
-
-
-def queries_of(client, path: str) -> tuple[list[str], str]:
-    """The statements of one GET of ``path`` (after a warming visit), and the page."""
-    client.get(path)
-    with count_queries() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return statements, response.get_data(as_text=True)
-
-
 def assert_same_count(page: str, client, path: str, grow, shows: tuple[str, ...]) -> None:
     """``grow(start, count)`` adds items: 20 of them, count, 180 more, count again. ``shows``:
     texts of the last items, which the page must show (else it counted an empty list)."""
     grow(0, FEW)
-    few, _body = queries_of(client, path)
+    few, _body = page_queries(client, path)
     grow(FEW, MANY - FEW)
-    many, body = queries_of(client, path)
+    many, body = page_queries(client, path)
     print(f"\n{page}: {len(few)} statements at {FEW}, {len(many)} at {MANY}")  # noqa: T201
     missing = [text for text in shows if text not in body]
     assert not missing, f"{path} does not show {missing}"
