@@ -178,3 +178,27 @@ def test_conversation_member_joins(app, db, client, make_user, socket_client):
     sio = socket_client()
     assert sio.emit("join_conversation", {"conversation": conversation.id},
                     callback=True) == {"ok": True}
+
+
+def test_a_join_that_arrives_after_the_page_was_left_ends_quietly(app, db, signed_in,
+                                                                   socket_client, make_topic,
+                                                                   monkeypatch):
+    """A click to the next page disconnects the socket while its join is on its way: the
+    server refuses the room to a gone socket (python-socketio's ValueError) and the handler
+    answers instead of ending its thread with a traceback."""
+    from flask_socketio import disconnect
+
+    from community.forums import realtime
+
+    signed_in()
+    topic = make_topic()
+    sio = socket_client()
+    allowed = realtime.access.can_read_topic
+
+    def leave_then_allow(user, found):
+        disconnect()  # the page is gone before the room is joined
+        return allowed(user, found)
+
+    monkeypatch.setattr(realtime.access, "can_read_topic", leave_then_allow)
+    assert sio.emit("join_topic", {"topic": topic.id}, callback=True) == realtime.GONE
+    assert not sio.is_connected()

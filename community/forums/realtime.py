@@ -20,6 +20,18 @@ from community.forums.models import Conversation, Topic
 
 REFUSED = {"ok": False, "error": "not_found"}
 JOINED = {"ok": True}
+GONE = {"ok": False, "error": "disconnected"}
+
+
+def _enter(room: str) -> dict:
+    """Join ``room``. A page left while its join was on its way (a click to the next page)
+    disconnects the socket first: python-socketio then refuses the join with ValueError,
+    which would end the handler's thread with a traceback. The answer goes nowhere."""
+    try:
+        join_room(room)
+    except ValueError:
+        return GONE
+    return JOINED
 
 
 def _id_from(data, key: str) -> int | None:
@@ -38,8 +50,7 @@ def join_topic(data=None):
         allowed = topic is not None and access.can_read_topic(current_user, topic)
     if not allowed:
         return REFUSED
-    join_room(topic_room(topic_id))
-    return JOINED
+    return _enter(topic_room(topic_id))
 
 
 @socketio.on("leave_topic")
@@ -61,8 +72,7 @@ def join_conversation(data=None):
         allowed = can_read_conversation(current_user, conversation)
     if not allowed:
         return REFUSED
-    join_room(conversation_room(conversation_id))
-    return JOINED
+    return _enter(conversation_room(conversation_id))
 
 
 @socketio.on("leave_conversation")
