@@ -70,6 +70,29 @@ def pytest_runtest_call(item):
     return result
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed journey reports what each of its pages showed at that moment.
+
+    A click that times out ("waiting for get_by_role(...)") says what was missing, not what
+    was there; in CI the page is gone by the time anyone reads the log.
+    """
+    report = yield
+    if report.when == "call" and report.failed:
+        for name in ("phone", "page"):
+            shown = item.funcargs.get(name) if hasattr(item, "funcargs") else None
+            if shown is not None:
+                report.sections.append((f"{name} at failure", _what_is_shown(shown)))
+    return report
+
+
+def _what_is_shown(page) -> str:
+    try:
+        return f"{page.url}\n{page.locator('body').aria_snapshot(timeout=2_000)[:6_000]}"
+    except Exception as error:  # a closed page or context: say so, keep the real failure
+        return f"(not readable: {error})"
+
+
 # --- browser ------------------------------------------------------------------------
 
 
