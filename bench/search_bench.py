@@ -725,6 +725,96 @@ def commit_id() -> str | None:
     return done.stdout.strip() or None
 
 
+BUILT_FILE = "built.json"  # what --keep reuses: the build's figures and the queries
+
+
+def _query_rows(queries: list[Query]) -> list[dict]:
+    return [{"text": q.text, "kind": q.kind, "filters": [list(f) for f in q.filters],
+             "library": q.library} for q in queries]
+
+
+def _queries(rows: list[dict]) -> list[Query]:
+    return [Query(row["text"], row["kind"], tuple(map(tuple, row["filters"])), row["library"])
+            for row in rows]
+
+
+def _build(tmp: Path, args) -> tuple[object, sqlite3.Connection, dict]:
+    """Generates the documents, builds both indexes in ``tmp`` and makes the queries."""
+    app = make_app(tmp / "instance")
+    print(f"Generating documents (scale {args.scale})…", flush=True)
+    corpus = make_corpus(app, args.scale)
+    kinds = Counter(kind for kind, _i, _d in corpus.docs)
+    words = sum(len(d.get("body", "").split()) for _k, _i, d in corpus.docs)
+    library_docs = [d for k, _i, d in corpus.docs if k == "resource"]
+    library_chars = sum(len(d["body"]) for d in library_docs)
+    library_page_count = sum(d["body"].count("\f") for d in library_docs
+                             if d.get("visibility", "public") != "library-outsiders")
+    library_doc_count = len(library_docs)
+    del library_docs  # the bodies go with corpus.docs once both indexes hold them
+    print(f"  library: {library_doc_count:,} documents, {library_page_count:,} pages, "
+          f"{library_chars / 1e6:.0f} million characters of body", flush=True)
+    print(f"  {len(corpus.docs):,} documents ({dict(kinds)}), {words:,} body words, "
+          f"{corpus.seconds:.1f} s", flush=True)
+
+    print("Building the Whoosh index…", flush=True)
+    (tmp / "whoosh").mkdir()
+    ix, whoosh_build = build_whoosh(corpus, tmp / "whoosh", args.procs)
+    whoosh_size = folder_size(tmp / "whoosh")
+    reader = ix.reader()
+    segments = len(reader.leaf_readers())
+    reader.close()
+    print(f"  {whoosh_build:.1f} s, {whoosh_size / 1e6:.0f} MB, {segments} segment(s)",
+          flush=True)
+
+    print("Building SQLite FTS5…", flush=True)
+    conn, fts_build = build_fts5(corpus, tmp / "fts5.db")
+    fts_size = (tmp / "fts5.db").stat().st_size
+    print(f"  {fts_build:.1f} s, {fts_size / 1e6:.0f} MB", flush=True)
+    corpus.docs.clear()  # the documents are in both indexes now
+
+    queries = make_queries(args.queries, f"{SEED}:queries", corpus.library_pages)
+    warmup = [Query(w, "warm-up") for w in ("organizaciones", "apoyo", "talleres", "Lerma",
+                                            "agua", "familias", "jornada", "capasitasion")]
+    warmup += make_queries(WARMUP_QUERIES, f"{SEED}:warmup",
+                           corpus.library_pages)[: WARMUP_QUERIES - len(warmup)]
+    built = {"scale": args.scale, "queries_asked": args.queries, "procs": args.procs,
+             "kinds": dict(kinds), "words": words, "library_docs": library_doc_count,
+             "library_pages": library_page_count, "library_chars": library_chars,
+             "whoosh_build": whoosh_build, "whoosh_size": whoosh_size, "segments": segments,
+             "fts_build": fts_build, "fts_size": fts_size, "generation_s": corpus.seconds,
+             "queries": _query_rows(queries), "warmup": _query_rows(warmup)}
+    if args.keep:
+        (tmp / BUILT_FILE).write_text(json.dumps(built, ensure_ascii=False))
+    return ix, conn, built
+
+
+def _clear_build(folder: Path) -> None:
+    """Only what a build writes: ``--keep`` may name a folder that holds other things."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("whoosh", "instance"):
+        shutil.rmtree(folder / name, ignore_errors=True)
+    for name in ("fts5.db", BUILT_FILE):
+        (folder / name).unlink(missing_ok=True)
+
+
+def _kept_build(folder: Path, args) -> tuple[object, sqlite3.Connection, dict] | None:
+    """The build ``--keep`` left in ``folder``, when it was made for the same scale, query
+    count and writer processes; None otherwise (the folder is then built afresh)."""
+    from whoosh import index as whoosh_index
+
+    try:
+        built = json.loads((folder / BUILT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if (built["scale"], built["queries_asked"], built["procs"]) != (
+            args.scale, args.queries, args.procs):
+        sys.exit(f"{folder} holds a build of --scale {built['scale']} --queries "
+                 f"{built['queries_asked']} --procs {built['procs']}: use another folder")
+    print("  reusing the kept build (documents, indexes and queries)", flush=True)
+    return (whoosh_index.open_dir(str(folder / "whoosh")),
+            sqlite3.connect(folder / "fts5.db"), built)
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -739,6 +829,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="where to write the results JSON")
     parser.add_argument("--profile", type=Path,
                         help="write a cProfile of the measured Whoosh queries here (pstats)")
+    parser.add_argument("--keep", type=Path,
+                        help="build in this folder and keep it; when it already holds a "
+                             "build of the same scale, measure that build again (the same "
+                             "documents and queries, each query still computed from scratch)")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 4 or args.queries < 10 or args.procs < 1:
         parser.error("--scale must be in (0, 4], --queries at least 10, --procs at least 1")
@@ -772,47 +866,23 @@ def main(argv=None) -> int:
     from community.search.service import SearchService
 
     started = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="search-bench-"))
     ix = conn = service = None
     try:
         print(f"Working in {tmp}", flush=True)
-        app = make_app(tmp / "instance")
-        print(f"Generating documents (scale {args.scale})…", flush=True)
-        corpus = make_corpus(app, args.scale)
-        kinds = Counter(kind for kind, _i, _d in corpus.docs)
-        words = sum(len(d.get("body", "").split()) for _k, _i, d in corpus.docs)
-        library_docs = [d for k, _i, d in corpus.docs if k == "resource"]
-        library_chars = sum(len(d["body"]) for d in library_docs)
-        library_page_count = sum(d["body"].count("\f") for d in library_docs
-                                 if d.get("visibility", "public") != "library-outsiders")
-        library_doc_count = len(library_docs)
-        del library_docs  # the bodies go with corpus.docs once both indexes hold them
-        print(f"  library: {library_doc_count:,} documents, {library_page_count:,} pages, "
-              f"{library_chars / 1e6:.0f} million characters of body", flush=True)
-        print(f"  {len(corpus.docs):,} documents ({dict(kinds)}), {words:,} body words, "
-              f"{corpus.seconds:.1f} s", flush=True)
-
-        print("Building the Whoosh index…", flush=True)
-        (tmp / "whoosh").mkdir()
-        ix, whoosh_build = build_whoosh(corpus, tmp / "whoosh", args.procs)
-        whoosh_size = folder_size(tmp / "whoosh")
-        reader = ix.reader()
-        segments = len(reader.leaf_readers())
-        reader.close()
-        print(f"  {whoosh_build:.1f} s, {whoosh_size / 1e6:.0f} MB, {segments} segment(s)",
-              flush=True)
-
-        print("Building SQLite FTS5…", flush=True)
-        conn, fts_build = build_fts5(corpus, tmp / "fts5.db")
-        fts_size = (tmp / "fts5.db").stat().st_size
-        print(f"  {fts_build:.1f} s, {fts_size / 1e6:.0f} MB", flush=True)
-        corpus.docs.clear()  # the documents are in both indexes now
-
-        queries = make_queries(args.queries, f"{SEED}:queries", corpus.library_pages)
-        warmup = [Query(w, "warm-up") for w in ("organizaciones", "apoyo", "talleres", "Lerma",
-                                                "agua", "familias", "jornada", "capasitasion")]
-        warmup += make_queries(WARMUP_QUERIES, f"{SEED}:warmup",
-                               corpus.library_pages)[: WARMUP_QUERIES - len(warmup)]
+        kept = _kept_build(tmp, args) if args.keep else None
+        if kept is not None:
+            ix, conn, built = kept
+        else:
+            _clear_build(tmp)
+            ix, conn, built = _build(tmp, args)
+        (kinds, words, library_doc_count, library_page_count, library_chars, whoosh_build,
+         whoosh_size, segments, fts_build, fts_size, generation_s) = (
+            Counter(built["kinds"]), built["words"], built["library_docs"],
+            built["library_pages"], built["library_chars"], built["whoosh_build"],
+            built["whoosh_size"], built["segments"], built["fts_build"], built["fts_size"],
+            built["generation_s"])
+        queries, warmup = _queries(built["queries"]), _queries(built["warmup"])
         service = SearchService(lambda: ix)
         # What the app does in a background thread when it opens an index (a start, a
         # reindex): read the lexicon, the facet columns and the commonest postings.
@@ -849,7 +919,8 @@ def main(argv=None) -> int:
             service.close()
         if conn is not None:
             conn.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     whoosh_summary, fts_summary = summary(whoosh_times), summary(fts_times)
     library_times = [ms for q, ms in zip(queries, whoosh_times, strict=True) if q.library]
@@ -906,7 +977,8 @@ def main(argv=None) -> int:
         "when": stamp, "commit": commit_id(), "host": platform.node(),
         "cpus": os.cpu_count(), "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version, "scale": args.scale, "documents": dict(kinds),
-        "body_words": words, "generation_s": round(corpus.seconds, 1),
+        "body_words": words, "generation_s": round(generation_s, 1),
+        "reused_build": kept is not None,
         "library": {"documents": library_doc_count, "pages": library_page_count,
                     "body_chars": library_chars,
                     "whoosh_text_queries": {"n": len(library_times),

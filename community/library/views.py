@@ -39,26 +39,33 @@ def _facet_labels() -> dict:
             "area": {a.fraction: f"{a.fraction}. {a.name}" for a in activity_areas()}}
 
 
-def _search(q: str) -> tuple[list[int] | None, dict, bool]:
-    """The matching ids, best first, with each hit (snippet, page) for the page's items."""
+def _search(q: str) -> tuple[list[int] | None, bool]:
+    """The matching ids, best first (None: no text asked), and whether the index failed."""
     if not q:
-        return None, {}, False
+        return None, False
     from community.search import service
 
     ids = service.ids_for(q, "resource", user=current_user)
-    if ids is None:
-        return [], {}, True
-    results = service.search(q, user=current_user, kind="resource", per_page=100)
-    return ids, {hit.object_id: hit for hit in results.hits}, False
+    return ([], True) if ids is None else (ids, False)
+
+
+def _hits(q: str, items) -> dict:
+    """Each listed item's hit (snippet, page): only the page's items get one."""
+    if not q or not items:
+        return {}
+    from community.search import service
+
+    return service.hits_for(q, "resource", [item.id for item in items], user=current_user)
 
 
 @bp.route("/biblioteca")
 @cached_page("library", vary=search_state, args=queries.FILTER_ARGS)
 def catalogue():
     filters = queries.CatalogueFilters.from_args(request.args)
-    ids, hits, unavailable = _search(filters.q)
+    ids, unavailable = _search(filters.q)
     results = queries.catalogue(filters, ids)
     results.search_unavailable = unavailable
+    hits = _hits(filters.q, results.items) if ids else {}
 
     def url_with(**changes):
         merged = {"q": filters.q, **filters.active(), **changes}

@@ -541,6 +541,39 @@ class SearchService:
 
         return self._guarded(run, None)
 
+    def hits_for(self, q, kind: str, object_ids, *, user=None) -> dict[int, Hit]:
+        """The hit (snippet, page found on) of each of ``object_ids`` that matches ``q``.
+
+        A listing ranked by :meth:`ids_for` shows one page of its matches: only those need
+        a snippet, and a snippet is most of a hit's cost (a library page's snippet reads
+        the text of a long document). ``object_ids`` beyond a page's most are ignored.
+        """
+        words = query_words(clean_query(q))
+        allowed = frozenset(visibility_for(user))
+        kind_value = _clean_value(kind)
+        wanted = list(dict.fromkeys(_as_int(i, -1, -1, 2**62) for i in object_ids))
+        wanted = [i for i in wanted if i >= 0][:MAX_PER_PAGE]
+        if not words or not allowed or not kind_value or not wanted:
+            return {}
+
+        def run(slot):
+            plan = _plan(slot, words, slot.allowed(allowed, {"kind": kind_value}))
+            objects = slot.object_ids()
+            docnums = np.flatnonzero(plan.matched & np.isin(objects, wanted))
+            if not len(docnums):
+                return {}
+            scores = plan.scores(slot)
+            terms = plan.highlight_terms()
+            hits: dict[int, Hit] = {}
+            for docnum in docnums[np.argsort(-scores[docnums], kind="stable")]:
+                object_id = int(objects[docnum])
+                if object_id not in hits:  # a resource's best document, as search ranks
+                    hits[object_id] = _hit(slot.searcher.stored_fields(int(docnum)),
+                                           float(scores[docnum]), terms)
+            return hits
+
+        return self._guarded(run, {})
+
     # internals
 
     def _search(self, slot, text, words, allowed, filters, page, per_page):
@@ -780,6 +813,14 @@ class _Plan:
             coord += m.docs * round(math.log(size / (having + 1)) + 1, 1)
         return np.round(coord, 1)
 
+    def scores(self, slot: _Slot) -> np.ndarray:
+        """Each document's BM25F score for the query's terms (0 where it has none)."""
+        scores = np.zeros(slot.size, np.float64)
+        for m in self.matches:
+            for postings in m.postings():
+                slot.scorer.add_scores(scores, postings)
+        return scores
+
     def ranked(self, slot: _Slot, limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` (document number, score) pairs, best first.
 
@@ -790,10 +831,7 @@ class _Plan:
         candidates = np.flatnonzero(self.matched)
         if not len(candidates):
             return []
-        scores = np.zeros(slot.size, np.float64)
-        for m in self.matches:
-            for postings in m.postings():
-                slot.scorer.add_scores(scores, postings)
+        scores = self.scores(slot)
         keys = scores[candidates]
         if self.broadened:
             coord = self.coordination(slot.size)[candidates]
@@ -892,3 +930,8 @@ def search(q, **kwargs) -> SearchResults:
 def ids_for(q, kind: str, **kwargs) -> list[int] | None:
     """``service.ids_for``: see :meth:`SearchService.ids_for`."""
     return service.ids_for(q, kind, **kwargs)
+
+
+def hits_for(q, kind: str, object_ids, **kwargs) -> dict[int, Hit]:
+    """``service.hits_for``: see :meth:`SearchService.hits_for`."""
+    return service.hits_for(q, kind, object_ids, **kwargs)

@@ -246,3 +246,37 @@ def test_snippet_of_a_long_body_is_quick_and_finds_the_right_page():
     assert resource_snippet(body, frozenset({"descripcion"}))[1] is None
     assert not re.search(r"<(?!/?mark>)", str(resource_snippet("<b>x</b>\fhuizache <i>",
                                                                terms)[0]))
+
+
+def test_hits_for_a_page_of_a_listing_only_its_items_and_only_what_each_may_read(
+        issue, restricted, people):
+    article = issue.parts[0]
+    found = service.hits_for("composta comunitaria", "resource", [article.id, issue.id, 10**30,
+                                                                 "x", -4, article.id])
+    assert set(found) == {article.id}  # the issue does not hold the words; odd ids ignored
+    assert found[article.id].page == 4 and "<mark>composta</mark>" in str(
+        found[article.id].snippet).lower()
+    for who in ("anonymous", "visitor", "citizen"):
+        assert service.hits_for("cartografía participativa", "resource", [restricted.id],
+                                user=people[who]) == {}, who
+        outsider = service.hits_for("mapeo", "resource", [restricted.id], user=people[who])
+        assert outsider[restricted.id].page is None, who
+        assert "cartograf" not in str(outsider[restricted.id].snippet), who
+    member = service.hits_for("cartografía participativa", "resource", [restricted.id],
+                              user=people["member"])
+    assert member[restricted.id].page == 2
+    assert service.hits_for("composta", "event", [article.id]) == {}  # another kind's ids
+    assert service.hits_for("", "resource", [article.id]) == {}
+
+
+def test_every_listed_match_gets_its_snippet_even_far_down_the_ranking(client, db):
+    """The catalogue ranks by the search and pages in SQL: the items of page 6 are the
+    101st to the 120th best, and each still shows its passage and page."""
+    for number in range(120):
+        make_resource(f"Guía de huertos {number:03}", commit=False,
+                      pages=[filler(40), f"Los huertos escolares número {number} {filler(30)}"])
+    db.session.commit()
+    body = client.get("/biblioteca?q=huertos+escolares&page=6").get_data(as_text=True)
+    listed = re.findall(r"Guía de huertos \d{3}", body)
+    assert len(set(listed)) == 20
+    assert body.count("<mark>huertos</mark>") >= 20 and body.count("página 2") >= 20
