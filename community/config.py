@@ -60,6 +60,9 @@ class Config:
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR", str(self.INSTANCE_DIR / "search-index"))
         # Read what every query needs in a background thread when an index is opened.
         self.SEARCH_WARM = env.get("SEARCH_WARM", "true").strip().lower() in {"1", "true", "yes"}
+        # Decoded postings kept per process: at 250,000 documents the common words' postings
+        # take about 180 MB; the registry's real index needs a few MB (bench/README.md).
+        self.SEARCH_POSTINGS_CACHE_MB = int(env.get("SEARCH_POSTINGS_CACHE_MB", "192"))
         self.MAIL_DIR = env.get("MAIL_DIR", str(self.INSTANCE_DIR / "mail"))
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))

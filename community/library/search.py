@@ -234,10 +234,16 @@ MAX_CANDIDATES = 5000  # words starting like a stem without having it: then give
 
 
 def _heads(terms: frozenset[str]) -> frozenset[str]:
-    """The first three letters of each stem (of the word a stem in "z" comes from: "luz"
-    from "luces"): fewer words to try than with two in a body of hundreds of pages."""
-    return frozenset((term[:-1] if term.endswith("z") and len(term) > 1 else term)[:3]
-                     for term in terms)
+    """What each stem's words begin with: the stem but its last two letters, and at least
+    three (of the word a stem in "z" comes from: "luz" from "luces"). The stemmers only
+    ever rewrite a word's last letters ("potencia" -> "potent", "ecología" -> "ecolog"),
+    so these are still every such word's beginning, and far fewer words to try than three
+    letters find in a body of hundreds of pages ("con" for "congreso")."""
+    heads = set()
+    for term in terms:
+        base = term[:-1] if term.endswith("z") and len(term) > 1 else term
+        heads.add(base[:max(3, len(base) - 2)])
+    return frozenset(heads)
 
 
 def _matches(body: str, terms: frozenset[str]):

@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
         return
     from community.search import index, outbox  # noqa: F401 - installs the outbox listeners
     from community.search.cli import search_cli
+    from community.search.service import service
 
+    service.resize_postings(app.config.get("SEARCH_POSTINGS_CACHE_MB", 192) * 1024 * 1024)
     app.config.setdefault("SEARCH_DRAIN_TIMEOUT", 2.0)
     app.config.setdefault("SEARCH_START_DRAIN_TIMEOUT", 10.0)
     app.extensions["search"] = {"drain": outbox.drain}

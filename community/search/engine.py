@@ -33,7 +33,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 K1 = 1.2
 B = 0.75
-POSTINGS_CACHE_BYTES = 96 * 1024 * 1024  # 12 million postings (8 bytes each)
+POSTINGS_CACHE_BYTES = 192 * 1024 * 1024  # 24 million postings (8 bytes each)
 _NO_IDS = np.zeros(0, np.int32)
 _NO_WEIGHTS = np.zeros(0, np.float32)
 
@@ -133,6 +133,14 @@ class PostingsCache:
         with self._lock:
             self._entries.clear()
             self.bytes = 0
+
+    def resize(self, max_bytes: int) -> None:
+        """A new limit (the app's ``SEARCH_POSTINGS_CACHE_MB``); the oldest go beyond it."""
+        with self._lock:
+            self.max_bytes = max_bytes
+            while self.bytes > self.max_bytes:
+                _key, (ids, weights) = self._entries.popitem(last=False)
+                self.bytes -= ids.nbytes + weights.nbytes
 
     def get(self, leaf, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         segment = getattr(leaf, "segment", lambda: None)()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from community.search.engine import term_text
 
 
@@ -28,16 +30,22 @@ def letters(word: str) -> int:
 
 
 class Lexicon:
-    """One segment's words of a field, by (first letter, length)."""
+    """One segment's words of a field, by (first letter, length); each bucket's letter
+    sets in one array, so the letter filter runs over a bucket at once (a bucket of a
+    large index holds thousands of words: a Python loop over them was most of a typo's
+    cost)."""
 
     def __init__(self, words):
-        self._buckets: dict[tuple[str, int], tuple[list[int], list[str]]] = {}
+        buckets: dict[tuple[str, int], tuple[list[int], list[str]]] = {}
         for word in words:
             if not word:
                 continue
-            masks, texts = self._buckets.setdefault((word[0], len(word)), ([], []))
+            masks, texts = buckets.setdefault((word[0], len(word)), ([], []))
             masks.append(letters(word))
             texts.append(word)
+        self._buckets: dict[tuple[str, int], tuple[np.ndarray, list[str]]] = {
+            key: (np.array(masks, dtype=np.uint64), texts)
+            for key, (masks, texts) in buckets.items()}
 
     def __len__(self) -> int:
         return sum(len(texts) for _masks, texts in self._buckets.values())
@@ -47,16 +55,18 @@ class Lexicon:
         with its first letter (``text`` itself included, if it is a word here)."""
         if not text:
             return []
-        wanted = letters(text)
+        wanted = np.uint64(letters(text))
         distance_to = distances_from(text)
         found = []
         for length in range(len(text) - maxdist, len(text) + maxdist + 1):
-            masks, texts = self._buckets.get((text[0], length), ((), ()))
-            for mask, word in zip(masks, texts, strict=True):
-                if ((mask & ~wanted).bit_count() <= maxdist
-                        and (wanted & ~mask).bit_count() <= maxdist
-                        and distance_to(word) <= maxdist):
-                    found.append(word)
+            bucket = self._buckets.get((text[0], length))
+            if bucket is None:
+                continue
+            masks, texts = bucket
+            close = ((np.bitwise_count(masks & ~wanted) <= maxdist)
+                     & (np.bitwise_count(wanted & ~masks) <= maxdist))
+            found += [texts[i] for i in np.flatnonzero(close).tolist()
+                      if distance_to(texts[i]) <= maxdist]
         return found
 
 

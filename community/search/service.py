@@ -37,6 +37,7 @@ folder, which changes ``index_generation()``).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -65,7 +66,7 @@ from community.search.engine import (
     top,
 )
 from community.search.fuzzy import Lexicon, distances_from, read_lexicon, spellings
-from community.search.snippets import make_snippet
+from community.search.snippets import STEMS_KEPT, make_snippet, remember_stems
 
 log = logging.getLogger(__name__)
 
@@ -475,13 +476,19 @@ class SearchService:
                     log.exception("search failed")
         return fallback
 
+    def resize_postings(self, max_bytes: int) -> None:
+        """The most decoded postings this process keeps (``SEARCH_POSTINGS_CACHE_MB``)."""
+        self._postings.resize(max_bytes)
+
     def warm(self, postings_bytes: int | None = None) -> bool:
         """Reads now what queries on this index would otherwise read on first use: the
-        typo lexicon, the facet and visibility columns, the field lengths, and the postings
-        of the most common terms (up to ``postings_bytes``, by default half the postings
-        cache). Each is kept per segment, so only the first opening of an index (a start,
-        a reindex) pays it, in the thread that calls this. False: no index to warm."""
-        budget = self._postings.max_bytes // 2 if postings_bytes is None else postings_bytes
+        typo lexicon, the facet and visibility columns, the field lengths, the stems of
+        the commonest words, and the postings of the most common terms (up to
+        ``postings_bytes``, by default three quarters of the postings cache, the rest
+        left to the terms queries ask for). Each is kept per segment, so only the first
+        opening of an index (a start, a reindex) pays it, in the thread that calls this.
+        False: no index to warm."""
+        budget = self._postings.max_bytes * 3 // 4 if postings_bytes is None else postings_bytes
 
         def run(slot):
             slot.lexicons()
@@ -492,6 +499,7 @@ class SearchService:
             for fieldname in (*TEXT_FIELDS, SPELLING_FIELD):
                 slot.scorer.norm(fieldname)
             _preload_common_postings(slot, self._postings, budget)
+            remember_stems(_common_words(slot, STEMS_KEPT // 4))
             return True
 
         return self._guarded(run, False)
@@ -623,12 +631,26 @@ def _preload_common_postings(slot: _Slot, cache: PostingsCache, budget: int) -> 
             for btext, info in leaf.iter_field(fieldname):
                 if info.doc_frequency() >= least:
                     common.append((info.doc_frequency(), number, fieldname, btext))
-    used = 0
+    chosen, used = [], 0
     for frequency, number, fieldname, btext in sorted(common, reverse=True):
         used += frequency * 8  # a document number and a weight, 4 bytes each
         if used > budget:
             break
+        chosen.append((number, fieldname, btext))
+    for number, fieldname, btext in reversed(chosen):  # the commonest last: dropped last
         cache.get(leaves[number], fieldname, term_text(btext))
+
+
+def _common_words(slot: _Slot, most: int) -> list[str]:
+    """The index's ``most`` commonest words as written (folded), commonest first: the words
+    a snippet will meet most, whose stems are worth knowing before the first query."""
+    counts: dict[bytes, int] = {}
+    for leaf, _offset in slot.searcher.reader().leaf_readers():
+        if SPELLING_FIELD in leaf.schema:
+            for btext, info in leaf.iter_field(SPELLING_FIELD):
+                counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+    commonest = heapq.nlargest(most, counts.items(), key=lambda item: item[1])
+    return [term_text(btext) for btext, _count in commonest]
 
 
 # -- matching and ranking ------------------------------------------------------------------

@@ -104,7 +104,18 @@ def _best(fragments) -> list:
                   key=lambda f: f.startchar)
 
 
-@lru_cache(maxsize=131072)
+STEMS_KEPT = 131072  # folded words whose stems are remembered (a few MB)
+
+
+def remember_stems(words) -> None:
+    """Stems the given folded words now (an index's commonest, when it is opened), so the
+    first queries' snippets do not: a Spanish stem costs tens of microseconds to compute,
+    and a page of 20 snippets meets hundreds of words."""
+    for word in words:
+        _word_stems(word)
+
+
+@lru_cache(maxsize=STEMS_KEPT)
 def _word_stems(folded: str) -> frozenset[str]:
     """The analyzer's stems for one folded word (stopwords too: the highlighter keeps them)."""
     return frozenset((snowball_stem(folded), light_stem(folded)))
@@ -193,6 +204,20 @@ def _head_pattern(head: str) -> re.Pattern:
     return re.compile("".join(char_class(ch) for ch in head) + r"\w*")
 
 
+@lru_cache(maxsize=4096)
+def _lower_head_pattern(head: str) -> re.Pattern:
+    """:func:`_head_pattern` for a lowercased text: a letter no accent changes ("t", "r")
+    is then one character, not a class, and the engine skips ahead to the literal
+    beginning of a match ("tr" of "transparencia") instead of trying every position."""
+    parts = []
+    for ch in head:
+        variants = sorted({v.lower() for v in _VARIANTS.get(ch, ch)} - {""})
+        variants = [v for v in variants if len(v) == 1]
+        parts.append(re.escape(variants[0]) if len(variants) == 1
+                     else "[" + "".join(re.escape(v) for v in variants) + "]")
+    return re.compile("".join(parts) + r"\w*")
+
+
 _SHORT_WORD = re.compile(r"(?<!\w)\w{1,4}(?!\w)")
 
 
@@ -207,23 +232,40 @@ def matched_words(text: str, terms: frozenset[str], limit: int | None = None,
     word whose stem changes its third letter is then missed). Exact, without them, for
     text in Latin-1 and stems of two letters or more (see :func:`_near_tokens`)."""
     heads = heads or frozenset(term[:2] for term in terms)
-    scans = [_starts(_head_pattern(head), text) for head in sorted(heads)]
+    lowered = text.lower()
+    if len(lowered) == len(text):  # the same positions (not so with "İ" and a few others)
+        patterns, scanned = [_lower_head_pattern(head) for head in sorted(heads)], lowered
+    else:
+        patterns, scanned = [_head_pattern(head) for head in sorted(heads)], text
     if any(len(term) == 2 and term.endswith("z") for term in terms):
-        scans.append(_starts(_SHORT_WORD, text))
+        patterns.append(_SHORT_WORD)
     last = -1
-    for tried, (start, word) in enumerate(heapq.merge(*scans)):
+    for tried, (start, end) in enumerate(_candidates(patterns, scanned)):
         if limit is not None and tried >= limit:
             return
         if start == last or (start and _WORD_CHAR.match(text, start - 1)):
             continue  # the same word from two scans, or a match inside a word
         last = start
-        found = _raw_word_stems(word) & terms
+        found = _raw_word_stems(text[start:end]) & terms
         if found:
             yield start, found
 
 
-def _starts(pattern: re.Pattern, text: str):
-    return ((match.start(), match.group()) for match in pattern.finditer(text))
+EAGER_CHARS = 4_000  # a text this short is scanned whole: cheaper than merging lazily
+
+
+def _candidates(patterns: list[re.Pattern], text: str):
+    """(start, end) of every match of ``patterns``, in the text's order. A long text (a
+    library resource's hundreds of pages, read until a page has every word) is merged
+    lazily; a short one, most hits, is scanned whole and sorted, which costs a fraction."""
+    if len(patterns) == 1:
+        return (match.span() for match in patterns[0].finditer(text))
+    if len(text) > EAGER_CHARS:
+        return heapq.merge(*((match.span() for match in pattern.finditer(text))
+                             for pattern in patterns))
+    found = [match.span() for pattern in patterns for match in pattern.finditer(text)]
+    found.sort()
+    return found
 
 
 class _NearTokens:
@@ -281,7 +323,12 @@ def _near_tokens(text: str, terms: frozenset[str]) -> _NearTokens | list | None:
             or _NOT_LATIN.search(text):
         return _tokens(text, terms)
     matched = {start: min(found) for start, found in matched_words(text, terms)}
-    return _NearTokens(text, matched) if matched else None
+    if not matched:
+        return None
+    if len(text) <= EAGER_CHARS:  # few words to skip: listing them all costs less
+        get = matched.get
+        return [(word.start(), word.end(), get(word.start())) for word in _WORD.finditer(text)]
+    return _NearTokens(text, matched)
 
 
 def _fragments(text: str, tokens):

@@ -9,6 +9,11 @@ from community.search import bp, registry
 
 FILTERS = {"tipo": "kind", "municipio": "municipality", "area": "area", "anio": "year"}
 MAX_QUERY = 200
+# Results a page of /buscar shows. Ten, as most search engines and repositories (DSpace,
+# InvenioRDM) show: a phone on a weak signal gets half the page, and each result's passage
+# is most of a query's cost (bench/README.md, "Search"). The API keeps twenty.
+PAGE_RESULTS = 10
+API_RESULTS = 20
 
 
 def _arguments():
@@ -20,11 +25,12 @@ def _arguments():
     return (args.get("q") or "")[:MAX_QUERY], filters, max(1, min(page, 500))
 
 
-def _run_search():
+def _run_search(per_page: int):
     from community.search import service
 
     q, filters, page = _arguments()
-    results = service.search(q, user=current_user, page=page, **filters) if q.strip() else None
+    results = service.search(q, user=current_user, page=page, per_page=per_page,
+                             **filters) if q.strip() else None
     return q, filters, page, results
 
 
@@ -39,7 +45,7 @@ def _facet_labels() -> dict:
 
 @bp.route("/buscar")
 def search_page():
-    q, filters, page, results = _run_search()
+    q, filters, page, results = _run_search(PAGE_RESULTS)
     params = {param: filters[name] for param, name in FILTERS.items() if filters[name]}
 
     def url_with(**changes):
@@ -52,7 +58,7 @@ def search_page():
 
 @bp.route("/api/v1/buscar")
 def search_api():
-    q, filters, page, results = _run_search()
+    q, filters, page, results = _run_search(API_RESULTS)
     if results is None:
         return jsonify(error=_("Escribe qué buscas en el parámetro q."), total=0, hits=[]), 400
     if not results.available:

@@ -280,3 +280,24 @@ def test_every_listed_match_gets_its_snippet_even_far_down_the_ranking(client, d
     listed = re.findall(r"Guía de huertos \d{3}", body)
     assert len(set(listed)) == 20
     assert body.count("<mark>huertos</mark>") >= 20 and body.count("página 2") >= 20
+
+
+def test_the_snippet_s_word_beginnings_start_every_word_of_their_stem():
+    """A library snippet looks for each stem's words by their beginning (``_heads``): every
+    word of the demo library's text whose stem is a query term starts with it."""
+    import random
+
+    from community.demo.library_content import scale_text
+    from community.library.search import _heads
+    from community.search.analysis import fold
+    from community.search.snippets import _word_stems
+
+    text = " ".join(scale_text(random.Random(5), 40)) + " " + " ".join(
+        ("potencia", "potencias", "ecología", "constitución", "luces", "luz", "peces", "aces",
+         "paciencia", "diciéndoselo", "organizaciones", "jóvenes", "capacitación"))
+    words = {fold(word) for word in re.findall(r"\w+", text) if len(word) > 1}
+    assert len(words) > 500
+    for word in sorted(words):
+        for stem in _word_stems(word):
+            heads = _heads(frozenset({stem}))
+            assert any(word.startswith(head) for head in heads), (word, stem, heads)

@@ -75,3 +75,14 @@ def test_missing_index_pages_still_serve(app, client, orgs):
     assert client.get("/osc?q=mujeres").status_code == 200  # falls back to the name filter
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+
+
+def test_the_page_shows_ten_results_and_the_api_twenty(client, make_org):
+    for number in range(25):
+        make_org(name=f"Huerto Comunitario {number:02}", mission="Huertos para familias.")
+    first = client.get("/buscar?q=huerto+comunitario").get_data(as_text=True)
+    assert first.count("Huerto Comunitario ") == 10
+    last = client.get("/buscar?q=huerto+comunitario&page=3").get_data(as_text=True)
+    assert last.count("Huerto Comunitario ") == 5
+    data = client.get("/api/v1/buscar?q=huerto+comunitario").get_json()
+    assert data["total"] == 25 and len(data["hits"]) == 20
