@@ -828,13 +828,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="where to write the results JSON")
     parser.add_argument("--profile", type=Path,
                         help="write a cProfile of the measured Whoosh queries here (pstats)")
+    parser.add_argument("--per-page", type=int, default=PER_PAGE,
+                        help=f"hits a query builds (default {PER_PAGE}, what /buscar shows)")
     parser.add_argument("--keep", type=Path,
                         help="build in this folder and keep it; when it already holds a "
                              "build of the same scale, measure that build again (the same "
                              "documents and queries, each query still computed from scratch)")
     args = parser.parse_args(argv)
-    if not 0 < args.scale <= 4 or args.queries < 10 or args.procs < 1:
-        parser.error("--scale must be in (0, 4], --queries at least 10, --procs at least 1")
+    if not 0 < args.scale <= 4 or args.queries < 10 or args.procs < 1 \
+            or not 1 <= args.per_page <= 100:
+        parser.error("--scale must be in (0, 4], --queries at least 10, --procs at least 1, "
+                     "--per-page from 1 to 100")
     return args
 
 
@@ -894,7 +898,7 @@ def main(argv=None) -> int:
               "kept)", flush=True)
 
         def whoosh_run(query: Query) -> int:
-            results = service.search(query.text, per_page=PER_PAGE, **dict(query.filters))
+            results = service.search(query.text, per_page=args.per_page, **dict(query.filters))
             assert results.available
             return results.total
 
@@ -978,7 +982,7 @@ def main(argv=None) -> int:
         "cpus": os.cpu_count(), "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version, "scale": args.scale, "documents": dict(kinds),
         "body_words": words, "generation_s": round(generation_s, 1),
-        "reused_build": kept is not None,
+        "reused_build": kept is not None, "per_page": args.per_page,
         "library": {"documents": library_doc_count, "pages": library_page_count,
                     "body_chars": library_chars,
                     "whoosh_text_queries": {"n": len(library_times),
