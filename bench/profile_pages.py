@@ -87,14 +87,14 @@ def measure(client, meter: Meter, path: str, repeat: int) -> dict:
             "repeated": {text: n for text, n in repeated.items() if n > 1}}
 
 
-def top_functions(client, path: str, count: int) -> str:
+def top_functions(client, path: str, count: int, order: str = "cumulative") -> str:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(10):
         client.get(path)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(count)
+    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(count)
     return out.getvalue()
 
 
@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--password", help="the demo accounts' password by default")
     parser.add_argument("--repeat", type=int, default=40, help="requests timed per page (40)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also print each page's N costliest functions (cumulative)")
+                        help="also print each page's N costliest functions")
+    parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative",
+                        help="--profile's order: with what they call, or their own time")
     args = parser.parse_args(argv)
 
     from community import create_app
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         for text, times in row["repeated"].items():
             print(f"{'':10}{times}x {text}")
         if args.profile:
-            print(top_functions(client, path, args.profile))
+            print(top_functions(client, path, args.profile, args.sort))
 
 
 if __name__ == "__main__":

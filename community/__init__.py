@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     i18n.install_template_gettext(app)
+    i18n.install_date_filters(app)
     _init_login(app)
     socketio.init_app(
         app,

@@ -82,3 +82,46 @@ def test_templates_follow_a_forced_locale_within_a_request(app):
         session["language"] = "en"
         refresh()
         assert render_template_string(page) == "Email"
+
+
+def test_remembered_date_filters_write_what_flask_babel_writes(app):
+    """The templates' date filters are remembered by their inputs (community.core.i18n):
+    in each language, for dates, datetimes with and without a zone (UTC), across the
+    daylight-saving changes Mexico City had, they write what Flask-Babel's own filters
+    write, and a change of language mid-request is seen."""
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    import flask_babel
+    from flask import render_template_string, session
+    from flask_babel import force_locale, refresh
+
+    moments = [datetime(2022, 4, 3, 7, 59) + timedelta(hours=h) for h in range(0, 4)]
+    moments += [datetime(2022, 10, 30, 5, 30), datetime(2026, 12, 31, 23, 59, 59),
+                datetime(2026, 1, 1, 5, 59, tzinfo=UTC),
+                datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=-6)))]
+    days = [date(2026, 2, 28), date(2024, 2, 29)]
+    named = [None, "short", "medium", "long", "full"]
+    patterns = {"dateformat": ["MMM", "yMMMM", "EEEE d 'de' MMMM"], "timeformat": ["HH:mm"],
+                "datetimeformat": ["MMM", "d/M/y H:mm"]}
+    filters = {"dateformat": flask_babel.format_date, "timeformat": flask_babel.format_time,
+               "datetimeformat": flask_babel.format_datetime}
+    page = "{{ value|%s(format) }}"
+    with app.test_request_context("/"):
+        for language in ("es_MX", "en"):
+            with force_locale(language):
+                for name, babel_filter in filters.items():
+                    values = moments + (days if name == "dateformat" else [])
+                    for value in values:
+                        for format in named + patterns[name]:
+                            expected = babel_filter(value, format)
+                            for _twice in range(2):
+                                assert render_template_string(
+                                    page % name, value=value, format=format) == expected, (
+                                    language, name, value, format)
+        when = datetime(2026, 12, 14, 17, 0)
+        assert render_template_string("{{ when|dateformat('full') }}", when=when) == \
+            "lunes, 14 de diciembre de 2026"
+        session["language"] = "en"
+        refresh()
+        assert render_template_string("{{ when|dateformat('full') }}", when=when) == \
+            "Monday, December 14, 2026"
