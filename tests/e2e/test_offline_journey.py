@@ -22,9 +22,10 @@ ADDRESS = "Av. Lerdo 300, Toluca"
 TITLE = "Taller de procuración de fondos"
 NOTICE = re.compile(r"Sin conexión: datos de \d{1,2} de \w+ de \d{4}")
 NOT_SENT = re.compile("el formulario no se envió", re.I)
-# Offline, the live updates' socket fails to reconnect (static/js/live.js retries on its own):
-# the one console error this journey expects.
-SOCKET_OFFLINE = re.compile(r"WebSocket connection to .*/socket\.io/.*ERR_INTERNET_DISCONNECTED")
+# Offline, the live updates' socket fails to reconnect (static/js/live.js retries on its own),
+# or, open when the signal drops, is cut mid-frame: the one console error this journey expects.
+SOCKET_OFFLINE = re.compile(r"WebSocket connection to .*/socket\.io/.*"
+                            r"(ERR_INTERNET_DISCONNECTED|Data frame received after close)")
 
 # What the page can see of the worker's caches: every cache, every URL, and the text of the
 # saved pages (to look for the person's name).
