@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     from community.search.cli import search_cli
     from community.search.service import service
 
-    service.resize_postings(app.config.get("SEARCH_POSTINGS_CACHE_MB", 192) * 1024 * 1024)
+    service.resize_postings(app.config["SEARCH_POSTINGS_CACHE_MB"] * 1024 * 1024)
     app.config.setdefault("SEARCH_DRAIN_TIMEOUT", 2.0)
     app.config.setdefault("SEARCH_START_DRAIN_TIMEOUT", 10.0)
     app.extensions["search"] = {"drain": outbox.drain}

@@ -138,9 +138,7 @@ class PostingsCache:
         """A new limit (the app's ``SEARCH_POSTINGS_CACHE_MB``); the oldest go beyond it."""
         with self._lock:
             self.max_bytes = max_bytes
-            while self.bytes > self.max_bytes:
-                _key, (ids, weights) = self._entries.popitem(last=False)
-                self.bytes -= ids.nbytes + weights.nbytes
+            self._evict_locked()
 
     def get(self, leaf, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         segment = getattr(leaf, "segment", lambda: None)()
@@ -160,10 +158,14 @@ class PostingsCache:
             if key not in self._entries and size <= self.max_bytes:
                 self._entries[key] = found
                 self.bytes += size
-                while self.bytes > self.max_bytes:
-                    _key, (ids, weights) = self._entries.popitem(last=False)
-                    self.bytes -= ids.nbytes + weights.nbytes
+                self._evict_locked()
         return found
+
+    def _evict_locked(self) -> None:
+        """Drops the least recently used until the cache fits ``max_bytes``."""
+        while self.bytes > self.max_bytes:
+            _key, (ids, weights) = self._entries.popitem(last=False)
+            self.bytes -= ids.nbytes + weights.nbytes
 
 
 # -- what is read once per segment ---------------------------------------------------------

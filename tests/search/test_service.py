@@ -627,6 +627,10 @@ def test_postings_cache_keeps_what_fits_and_drops_the_least_recently_used(tmp_pa
         assert len(small) == 1 and small.bytes <= small.max_bytes
         tiny = PostingsCache(max_bytes=8)
         assert len(tiny.get(leaf, "body", "capacit")[0]) == len(ids) and len(tiny) == 0
+        fond_ids, fond_weights = one.get(leaf, "body", "fond")
+        one.resize(fond_ids.nbytes + fond_weights.nbytes)  # the oldest go at once
+        assert len(one) == 1 and one.bytes <= one.max_bytes
+        assert one.get(leaf, "body", "fond")[0] is fond_ids  # the newest stayed
 
 
 def test_top_orders_by_key_then_document_number():
