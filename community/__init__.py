@@ -149,7 +149,11 @@ def _register_request_hooks(app: Flask) -> None:
         mark_read_only(False)
 
     app.after_request(add_security_headers)
-    from community.core import submissions
+    from community.core import pagecache, submissions
+
+    # Registered after compression, so it runs before it: the page is filled, then compressed.
+    app.before_request(pagecache.open_personal_parts)
+    app.after_request(pagecache.fill_personal_parts)
 
     submissions.init_app(app)  # last: a key is looked up after CSRF, limits and sign-in
 
@@ -184,6 +188,7 @@ def _register_cli(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from community.core.pagecache import personal
     from community.core.timeutil import machine_time, to_local
     from community.core.urls import return_path, template_url_for
 
@@ -191,5 +196,6 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local"] = to_local
     app.jinja_env.filters["machine_time"] = machine_time  # <time datetime="...">
     app.jinja_env.globals["return_path"] = return_path
+    app.jinja_env.globals["personal"] = personal
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

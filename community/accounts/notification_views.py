@@ -14,6 +14,7 @@ from community.accounts import bp
 from community.accounts.forms import ChangeEmailForm, ChangePasswordForm, ResendConfirmationForm
 from community.core import notifications
 from community.core.errors import ValidationError
+from community.core.pagecache import personal_part
 from community.core.pagination import page_arg
 from community.core.urls import safe_next
 from community.extensions import db
@@ -34,6 +35,12 @@ def _unread_notifications():
         return g.unread_notifications
 
     return {"unread_notifications": unread_notifications}
+
+
+@personal_part("account_nav")
+def _account_nav(_args: list[str]) -> dict[str, str]:
+    """The header's links of the signed-in person (base.html): their counts and name."""
+    return {"": render_template("accounts/_account_nav.html")}
 
 
 @bp.route("/cuenta/avisos", endpoint="notifications")

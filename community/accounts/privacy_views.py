@@ -11,6 +11,7 @@ from community.accounts import bp, services
 from community.accounts.forms import AcceptPrivacyForm, CloseAccountForm
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
+from community.core.pagecache import personal_part
 from community.core.privacy import PRIVACY_NOTICE_DATE, PRIVACY_NOTICE_VERSION
 from community.core.urls import safe_next
 from community.core.web import client_ip, render_form
@@ -29,6 +30,11 @@ def _privacy_banner():
     return {"privacy_review_needed": privacy_review_needed,
             "privacy_notice_version": PRIVACY_NOTICE_VERSION,
             "privacy_notice_date": PRIVACY_NOTICE_DATE}
+
+
+@personal_part("privacy_banner")
+def _privacy_banner_part(_args: list[str]) -> dict[str, str]:
+    return {"": render_template("accounts/_privacy_banner.html")}
 
 
 @bp.route("/privacidad")

@@ -1,11 +1,22 @@
-"""Rendered public pages kept in memory, per process, for anonymous visitors.
+"""Rendered pages kept in memory, per process: public pages for anonymous visitors, and the
+shared part of some signed-in pages.
 
 A page is stored under (namespace, data version, language, path). Any flush that touches a
 tracked model raises the namespace's version in the same transaction, so a cached page can
-never outlive the data it shows, whichever process wrote it. Signed-in visitors, pending flash
-messages and non-200 answers are never cached. The visitor's CSRF token is cut out of the
-stored page and the next visitor's own token is put back in; each form's one-time submission
-key (core.submissions) is cut out too, and every replay gets new ones.
+never outlive the data it shows, whichever process wrote it. Pending flash messages and non-200
+answers are never cached. The visitor's CSRF token is cut out of the stored page and the next
+visitor's own token is put back in; each form's one-time submission key (core.submissions) is
+cut out too, and every replay gets new ones.
+
+Signed-in visitors are served from the cache only by views that name their ``audience``: what,
+about the person, the page's shared part depends on (their role, whether they may read the
+restricted forums, their municipality). People of one audience share the stored page. What is
+a person's own (the header's unread counts, their name, unread marks, "following" buttons) is
+never rendered into it: templates write it as a *personal part*, ``personal(name, arg)``, which
+leaves a placeholder that is filled per request by the part's renderer, once per page for all
+its placeholders (one query for the twenty topics of a list, not twenty). Every signed-in
+response is filled the same way, cached or not (``fill_personal_parts``), so there is one code
+path, and the tests compare each person's cached page with the page rendered for them alone.
 
 What a visitor controls cannot grow or poison the cache:
 
@@ -26,12 +37,14 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -50,6 +63,11 @@ VALUES_KEPT = 512
 _values: OrderedDict = OrderedDict()  # (namespace, key) -> (version, value); kept_value
 _size = 0
 _lock = threading.Lock()
+PART_PREFIX = b"\x00part:"
+_PART = re.compile(rb"\x00part:([a-z_]+):([\w.-]*)\x00")
+_PART_ARG = re.compile(r"[\w.-]*", re.ASCII)
+#: name -> renderer(args) -> {arg: html}; see :func:`personal_part`
+_PARTS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
 def track(namespace: str, *models: type) -> None:
@@ -84,31 +102,44 @@ def current_version(namespace: str) -> int:
         DataVersion.namespace == namespace)) or 0
 
 
-def _cacheable_request(args: frozenset[str]) -> bool:
+def _cacheable_request(args: frozenset[str], audience) -> bool:
     return (request.method == "GET" and not current_app.config.get("PAGE_CACHE_DISABLED")
-            and args.issuperset(request.args.keys())
-            and "_flashes" not in session and not current_user.is_authenticated)
+            and args.issuperset(request.args.keys()) and "_flashes" not in session
+            and (audience is not None or not current_user.is_authenticated))
 
 
-def cached_page(namespace: str, max_age: int | None = None, vary=None, args=()):
-    """Decorate a public GET view whose output depends only on the URL and the data.
+def _audience_key(audience) -> tuple | None:
+    """Who the page is for: None for anonymous visitors; for a signed-in person, their role
+    (the layout's navigation shows areas by role) and what the view's ``audience`` returns."""
+    if not current_user.is_authenticated:
+        return None
+    return (current_user.role, current_user.is_active, audience(current_user))
+
+
+def cached_page(namespace: str, max_age: int | None = None, vary=None, args=(), audience=None):
+    """Decorate a GET view whose output depends only on the URL and the data (and, for
+    signed-in people, on their ``audience``).
 
     ``args`` are the query arguments the view reads; a request with others is not cached.
     ``max_age`` (seconds) is for pages that also depend on the clock (an event moves from
     "upcoming" to "past" with no write): their entries last at most that long. ``vary``, a
     function called per request, is for pages that also depend on something outside the
     database (the search index, which catches up just after a commit): what it returns is
-    part of the key.
+    part of the key. ``audience(user)``, when given, lets signed-in people share the page too:
+    it returns everything about the person, besides their role, that the page's shared part
+    depends on, including every permission the view checks (a hit does not run the view);
+    what is theirs alone must be a personal part (see the module's docstring).
     """
     known = frozenset(args)
 
     def decorator(view):
         @wraps(view)
         def wrapper(*view_args, **kwargs):
-            if not _cacheable_request(known):
+            if not _cacheable_request(known, audience):
                 return view(*view_args, **kwargs)
             key = (namespace, current_version(namespace), str(get_locale()), request.full_path,
-                   int(time.time() // max_age) if max_age else 0, vary() if vary else None)
+                   int(time.time() // max_age) if max_age else 0, vary() if vary else None,
+                   _audience_key(audience))
             with _lock:
                 hit = _pages.get(key)
                 if hit is not None:
@@ -122,6 +153,63 @@ def cached_page(namespace: str, max_age: int | None = None, vary=None, args=()):
         return wrapper
 
     return decorator
+
+
+# --- personal parts ---------------------------------------------------------------------------
+
+
+def personal_part(name: str):
+    """Register the renderer of the personal part ``name``: called once per page with the
+    distinct arguments of its placeholders (strings), it returns ``{argument: html}`` for the
+    person of the request (an argument it leaves out renders as nothing)."""
+    def decorator(render):
+        _PARTS[name] = render
+        return render
+
+    return decorator
+
+
+def personal(name: str, arg="") -> Markup:
+    """The template global: the person's own part ``name`` (for ``arg``, an id), left as a
+    placeholder and filled before the response leaves. Anonymous visitors have none."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    arg = str(arg)
+    if name not in _PARTS or not _PART_ARG.fullmatch(arg):
+        raise ValueError(f"unknown personal part or bad argument: {name!r}, {arg!r}")
+    # Both are safe: a renderer returns a rendered (escaped) template; name and argument
+    # were checked above.
+    if not g.get("personal_parts_open"):  # outside a request's response (a live event)
+        return Markup(_PARTS[name]([arg]).get(arg, ""))  # noqa: S704
+    return Markup(f"\x00part:{name}:{arg}\x00")  # noqa: S704
+
+
+def _fill(body: bytes) -> bytes:
+    if PART_PREFIX not in body:
+        return body
+    wanted: dict[str, dict[str, None]] = {}
+    for name, arg in _PART.findall(body):
+        wanted.setdefault(name.decode(), {})[arg.decode()] = None
+    rendered = {name: _PARTS[name](list(args)) for name, args in wanted.items()}
+    return _PART.sub(lambda match: str(rendered[match[1].decode()].get(match[2].decode(), ""))
+                     .encode(), body)
+
+
+def open_personal_parts() -> None:
+    """Before a request: its templates leave placeholders for personal parts."""
+    g.personal_parts_open = True
+
+
+def fill_personal_parts(response: Response) -> Response:
+    """After a request: the person's own parts rendered into the page (one pass per part)."""
+    g.personal_parts_open = False
+    if (response.direct_passthrough or response.is_streamed
+            or response.mimetype != "text/html"):
+        return response
+    body = response.get_data()
+    if PART_PREFIX in body:
+        response.set_data(_fill(body))
+    return response
 
 
 def _replay(body: bytes, status: int, headers: list) -> Response:

@@ -76,6 +76,13 @@ def _user_municipality() -> str | None:
 # --- the calendar -------------------------------------------------------------------------
 
 
+def _calendar_audience(user) -> tuple:
+    """What the calendar shows a signed-in person depends on, besides the role: their
+    municipality (first in the list, "solo en mi municipio") and whether they run events
+    ("Gestionar eventos") (core.pagecache)."""
+    return user.municipality_code, services.runs_events(user)
+
+
 def _filters():
     """The calendar filters of this request, or (None, {field: message}) when one is unknown."""
     try:
@@ -96,7 +103,8 @@ def _filter_context(filters, errors) -> dict:
 
 
 @bp.route("/eventos")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS,
+             audience=_calendar_audience)
 def calendar():
     filters, errors = _filters()
     context = _filter_context(filters, errors)
@@ -122,7 +130,8 @@ def _calendar_links(filters) -> dict:
 
 
 @bp.route("/eventos/mes/<int:year>/<int:month>")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, args=queries.FILTER_ARGS,
+             audience=_calendar_audience)
 def month(year: int, month: int):
     if queries.month_bounds(year, month) is None:
         abort(404)

@@ -9,6 +9,7 @@ from community.forums import (  # noqa: E402, F401
     category_views,
     console,
     conversation_views,
+    marks,
     models,
     moderation_views,
     realtime,

@@ -115,18 +115,22 @@ def _preview_html(form) -> str | None:
 # --- the board ----------------------------------------------------------------------------
 
 
+def _forum_audience(user) -> bool:
+    """What the board and a category's page show depends on, besides the role: whether the
+    person may read the categories restricted to OSC members (core.pagecache)."""
+    return access.is_osc_member(user)
+
+
 @bp.route("/foros")
-@cached_page("forums")
+@cached_page("forums", audience=_forum_audience)
 def index():
     categories = services.visible_categories(current_user)
     moderator = access.is_moderator(current_user)
     ids = [category.id for category in categories]
-    recent = queries.recent_topics(ids, moderator)
     return render_template(
         "forums/index.html", groups=_grouped(categories), group_labels=GROUPS,
-        latest=queries.latest_topics(ids, moderator), recent=recent,
-        new_counts=queries.unread_counts(current_user, ids, moderator),
-        marks=_marks(recent))
+        latest=queries.latest_topics(ids, moderator),
+        recent=queries.recent_topics(ids, moderator))
 
 
 def _grouped(categories: list[Category]) -> list[tuple[str, list[Category]]]:
@@ -139,27 +143,14 @@ def _grouped(categories: list[Category]) -> list[tuple[str, list[Category]]]:
         order.index(item[0]) if item[0] in order else len(order), item[0]))
 
 
-def _marks(topics: list[Topic]) -> dict[int, dict]:
-    read = services.read_marks(current_user, [topic.id for topic in topics])
-    marks = queries.topic_marks(current_user, topics, read)
-    for topic in topics:
-        mark = marks.get(topic.id)
-        if mark:
-            page = access.post_page(mark["first_unread"])
-            mark["url"] = _topic_url(topic, page, _anchor=f"p{mark['first_unread']}")
-    return marks
-
-
 @bp.route("/foros/<category_slug>")
-@cached_page("forums", args=("page",))
+@cached_page("forums", args=("page",), audience=_forum_audience)
 def category(category_slug: str):
     found = services.get_category(current_user, category_slug)
     topics = queries.category_topics(found, _page_arg(),
                                      access.is_moderator(current_user))
     return render_template(
-        "forums/category.html", category=found, topics=topics, marks=_marks(topics.items),
-        group_labels=GROUPS, problem=services.posting_problem(current_user, found),
-        subscribed=services.is_subscribed(current_user, category=found),
+        "forums/category.html", category=found, topics=topics, group_labels=GROUPS,
         page_url=lambda page: url_for("forums.category", category_slug=found.slug,
                                       page=page if page > 1 else None))
 
