@@ -72,6 +72,7 @@ SHARED_BUDGETS = {
     "forum_index": 9,  # + the person's read marks, the categories' new and unread topics
     "forum_category": 8,  # + the category's actions (following, may they post), read marks
     "event_calendar": 5,
+    "event_page": 8,  # + the event, its places and the person's registration, forms, role
 }
 
 #: Page sizes raised so that all 200 items are on the first page (see the docstring).

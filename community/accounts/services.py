@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from community.accounts import tokens
 from community.accounts.models import (
@@ -223,16 +223,20 @@ def start_session(user: User, ip: str | None = None, now: datetime | None = None
     return key
 
 
+#: Every signed-in request runs it: built once (see core.pagecache._VERSION).
+_SESSION_USER = select(User).join(UserSession, UserSession.user_id == User.id).where(
+    User.session_token == bindparam("token"), UserSession.key_hash == bindparam("key_hash"),
+    UserSession.ended_at.is_(None), UserSession.expires_at > bindparam("now"))
+
+
 def user_for_session(session_id: str | None, now: datetime | None = None) -> User | None:
     """The person a cookie names, while its device session is open; None otherwise (signed
     out there or everywhere, expired, suspended, or a cookie from before sessions had keys)."""
     token, _sep, key = (session_id or "").partition(":")
     if not token or not key:
         return None
-    user = db.session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
-            User.session_token == token, UserSession.key_hash == _key_hash(key),
-            UserSession.ended_at.is_(None), UserSession.expires_at > (now or utcnow())))
+    user = db.session.scalar(_SESSION_USER, {"token": token, "key_hash": _key_hash(key),
+                                             "now": now or utcnow()})
     if user is None or not user.is_active:
         return None
     user.device_key = key

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from community.core import notification_mail
 from community.core.aftercommit import push_after_commit
@@ -69,11 +69,15 @@ def _push(payloads: list[tuple[int, str, str, str | None]]) -> None:
             current_app.logger.warning("live notification to user %s failed", user_id)
 
 
+#: The header's badge, on every signed-in page: built once (see core.pagecache._VERSION).
+_UNREAD = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def latest_unread(user, limit: int = 5) -> tuple[list[Notification], int]:

@@ -45,7 +45,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from community.core import submissions
@@ -97,9 +97,13 @@ def bump(namespace: str, session: Session | None = None) -> None:
                                                                  version=1))
 
 
+#: Built once, as the other statements every page runs: building a statement in SQLAlchemy
+#: costs several times what SQLite takes to run it (bench/README.md, "Statements built once").
+_VERSION = select(DataVersion.version).where(DataVersion.namespace == bindparam("namespace"))
+
+
 def current_version(namespace: str) -> int:
-    return db.session.scalar(select(DataVersion.version).where(
-        DataVersion.namespace == namespace)) or 0
+    return db.session.scalar(_VERSION, {"namespace": namespace}) or 0
 
 
 def _cacheable_request(args: frozenset[str], audience) -> bool:
@@ -221,8 +225,21 @@ def _replay(body: bytes, status: int, headers: list) -> Response:
     return Response(body, status=status, headers=headers)
 
 
+def role_only(_user) -> tuple:
+    """The ``audience`` of a page whose shared part depends on nothing about the person but
+    their role (everything else of theirs is in personal parts)."""
+    return ()
+
+
+def not_shared() -> None:
+    """Called by a cached view whose page, this time, is not for everyone of its audience (a
+    draft event that only its organizers may see): the page is answered, not kept."""
+    g.page_not_shared = True
+
+
 def _store(key, response: Response) -> None:
-    if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed
+            or g.get("page_not_shared")):
         return
     body = response.get_data()
     if len(body) > MAX_BODY_BYTES:

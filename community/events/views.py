@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -28,7 +29,7 @@ from community.core.catalog import municipality_choices, municipality_name
 from community.core.errors import ValidationError
 from community.core.forms import attach_errors
 from community.core.inputs import parse_id
-from community.core.pagecache import cached_page
+from community.core.pagecache import cached_page, not_shared, personal_part, role_only
 from community.core.pagination import page_arg
 from community.core.permissions import has_role
 from community.core.timeutil import utcnow
@@ -165,26 +166,74 @@ def _month_url(first: date, args: dict) -> str | None:
 
 
 @bp.route("/eventos/<slug>")
-@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE)
+@cached_page("events", max_age=CLOCK_PAGES_MAX_AGE, audience=role_only)
 def event(slug: str):
+    """The event, shared by everyone of a role; the registration box, the online link and the
+    organizers' box are the person's own (personal parts, below). A draft is seen only by
+    its organizers, so its page is never shared."""
     found = _event(slug)
+    if found.status == "draft":
+        not_shared()
+    own = {} if current_user.is_authenticated else _personal_context(found)
+    return render_template(
+        "events/event.html", event=found, seats=_seats(found),
+        status=services.display_status(found), started=found.starts_at <= utcnow(),
+        opens_closes=services.registration_window(found),
+        program=queries.program_days(found), **own, **LABELS)
+
+
+def _seats(found: Event) -> dict:
+    """The event's places, counted once per request (the page and its parts show them)."""
+    counted = g.setdefault("event_seats", {})
+    if found.id not in counted:
+        counted[found.id] = services.seats(found)
+    return counted[found.id]
+
+
+def _personal_context(found: Event) -> dict:
+    """What the event's page shows this person alone: their registration (or why they may
+    not register), their link to join online, and whether they organize the event."""
     registration = services.registration_of(current_user, found)
     active = registration is not None and registration.status in services.ACTIVE
-    manage = services.can_manage(current_user, found)
-    return render_template(
-        "events/event.html", event=found, seats=services.seats(found),
-        status=services.display_status(found), manage=manage,
-        started=found.starts_at <= utcnow(),
+    return dict(
         registration=registration if active else None,
         attended=registration if registration and registration.checked_in_at else None,
         position=queries.waitlist_position(registration)
         if active and registration.status == "waitlisted" else None,
         problem=None if active else services.registration_problem(current_user, found),
         online_link=services.online_link(current_user, found, registration),
-        opens_closes=services.registration_window(found),
-        program=queries.program_days(found),
         register_form=RegisterForm(services.member_organizations(current_user)),
-        cancel_form=CancelEventForm(), **LABELS)
+        manage=services.can_manage(current_user, found), cancel_form=CancelEventForm())
+
+
+def _event_part(template: str, args: list[str]) -> dict[str, str]:
+    """One of the event page's personal parts; the three share what they read (per request)."""
+    known = g.setdefault("event_parts", {})
+    parts = {}
+    for arg in args:
+        if arg not in known:
+            found = db.session.get(Event, int(arg)) if arg.isdigit() else None
+            known[arg] = found and dict(
+                event=found, seats=_seats(found), started=found.starts_at <= utcnow(),
+                **_personal_context(found), **LABELS)
+        if known[arg]:
+            parts[arg] = render_template(template, **known[arg])
+    return parts
+
+
+@personal_part("event_registration")
+def _registration_part(args: list[str]) -> dict[str, str]:
+    return _event_part("events/_registration.html", args)
+
+
+@personal_part("event_online_link")
+def _online_link_part(args: list[str]) -> dict[str, str]:
+    return _event_part("events/_online_link.html", args)
+
+
+@personal_part("event_manage")
+def _manage_part(args: list[str]) -> dict[str, str]:
+    return _event_part("events/_manage.html", args)
 
 
 @bp.route("/eventos/portada/<name>")

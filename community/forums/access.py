@@ -6,7 +6,7 @@ This module imports models and the base modules (core, profiles) only; nothing o
 beyond their models.
 """
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import bindparam, or_, select, true
 
 from community.core.permissions import has_role
 from community.extensions import db
@@ -31,14 +31,18 @@ def is_osc_member(user) -> bool:
     would cost their activity areas too)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(select(_active_membership(user))))
+    return bool(db.session.scalar(_IS_OSC_MEMBER, {"user_id": user.id}))
 
 
-def _active_membership(user):
+def _active_membership(user_id):
     return (select(Membership.id)
             .join(Organization, Organization.id == Membership.organization_id)
-            .where(Membership.user_id == user.id, Membership.status == "active",
+            .where(Membership.user_id == user_id, Membership.status == "active",
                    Organization.status == "validated").exists())
+
+
+#: Asked on every forum page (its audience): built once (see core.pagecache._VERSION).
+_IS_OSC_MEMBER = select(_active_membership(bindparam("user_id")))
 
 
 def can_read_category(user, category: Category) -> bool:
@@ -54,7 +58,7 @@ def readable_categories(user):
     the active members of a validated OSC."""
     if is_moderator(user):
         return true()
-    return or_(Category.members_only.is_(False), _active_membership(user))
+    return or_(Category.members_only.is_(False), _active_membership(user.id))
 
 
 def can_read_topic(user, topic: Topic) -> bool:

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from community.accounts.models import User
 from community.core.aftercommit import push_after_commit
@@ -376,6 +376,11 @@ def _unread_condition(user_id: int):
                     Message.created_at > ConversationMember.last_read_at))
 
 
+#: The header's badge, on every signed-in page: built once (see core.pagecache._VERSION).
+_UNREAD_CONVERSATIONS = select(func.count(func.distinct(Message.conversation_id))).join(
+    ConversationMember, _unread_condition(bindparam("user_id")))
+
+
 def unread_counts(user, conversation_ids: list[int]) -> dict[int, int]:
     if not getattr(user, "is_authenticated", False) or not conversation_ids:
         return {}
@@ -391,9 +396,7 @@ def unread_conversations(user) -> int:
     """How many conversations have something new: the header badge."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(
-        select(func.count(func.distinct(Message.conversation_id)))
-        .join(ConversationMember, _unread_condition(user.id))) or 0
+    return db.session.scalar(_UNREAD_CONVERSATIONS, {"user_id": user.id}) or 0
 
 
 @dataclass

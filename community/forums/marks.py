@@ -6,7 +6,7 @@ ids of the page (a statement or two for the whole page, not one per row).
 
 from flask import g, get_template_attribute, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from community.core.pagecache import personal_part
 from community.extensions import db
@@ -16,6 +16,12 @@ from community.forums.models import Category, Topic
 
 def _ids(args: list[str]) -> list[int]:
     return [int(arg) for arg in args if arg.isdigit()]
+
+
+#: What a topic's mark is computed from; built once (see queries._category_counts).
+_TOPIC_NUMBERS = select(Topic.id, Topic.slug, Topic.created_at, Topic.author_id,
+                        Topic.last_post_number).where(
+    Topic.id.in_(bindparam("topic_ids", expanding=True)))
 
 
 def _first_unread_url(topic_id: int, slug: str, number: int) -> str:
@@ -30,9 +36,7 @@ def topic_marks(topic_ids: list[int]) -> dict[int, dict]:
     known = g.setdefault("forum_topic_marks", {})
     missing = [topic_id for topic_id in topic_ids if topic_id not in known]
     if missing:
-        topics = db.session.execute(select(
-            Topic.id, Topic.slug, Topic.created_at, Topic.author_id, Topic.last_post_number)
-            .where(Topic.id.in_(missing))).all()
+        topics = db.session.execute(_TOPIC_NUMBERS, {"topic_ids": missing}).all()
         read = services.read_marks(current_user, missing)
         marks = queries.topic_marks(current_user, topics, read)
         slugs = {topic.id: topic.slug for topic in topics}

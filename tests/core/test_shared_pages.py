@@ -7,7 +7,8 @@ events, staff, an admin), twice over so that every second visit is served from t
 Every page each person got is then compared with the page rendered for them alone, with the
 cache off: the same bytes, once each form's one-time keys are set aside. The people differ in
 what is theirs: unread notices and messages, topics read to different posts, a category
-followed, the privacy notice to accept.
+followed, the privacy notice to accept, an event they registered to (or why they may not),
+a draft event that one of them organizes (never shared: the others get a 404).
 """
 
 import re
@@ -22,7 +23,10 @@ from community.core import pagecache
 from community.core.models import Notification
 from community.core.timeutil import utcnow
 from community.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from community.core.errors import ValidationError
 from community.events import queries as event_queries
+from community.events import services as event_services
+from community.events.models import Event
 from community.extensions import db as _db
 from community.forums.models import Category, Subscription, Topic, TopicRead
 from community.profiles.models import Membership, Organization
@@ -81,15 +85,43 @@ def _make_them_differ(people: list[User]) -> None:
             _db.session.add(Subscription(user_id=person.id, category_id=categories[0].id))
             person.privacy_version = None
     _db.session.commit()
+    upcoming = _upcoming_event()
+    for person in people[::2]:
+        try:
+            event_services.register(person, upcoming)
+        except ValidationError:
+            pass  # the event's own rule for this person (members only, ...): their box says why
+    _db.session.commit()
 
 
-def _pages() -> list[str]:
+def _upcoming_event() -> Event:
+    return _db.session.scalar(select(Event).where(
+        Event.status == "published", Event.starts_at > utcnow() + timedelta(days=2))
+        .order_by(Event.starts_at).limit(1))
+
+
+def _draft_of_an_admin(people: list[User]) -> Event:
+    """A demo event turned into a draft organized by an OSC one of the people administers:
+    they see it, the others of their role get a 404, never their page from the cache."""
+    organizer = _db.session.execute(
+        select(Membership.organization_id).where(
+            Membership.user_id.in_([person.id for person in people]),
+            Membership.role == "admin", Membership.status == "active").limit(1)).scalar()
+    draft = _db.session.scalar(select(Event).where(Event.status == "published")
+                               .order_by(Event.starts_at.desc()).limit(1))
+    draft.status, draft.organization_id = "draft", organizer
+    _db.session.commit()
+    return draft
+
+
+def _pages(people: list[User]) -> list[str]:
     categories = list(_db.session.scalars(select(Category).order_by(Category.position)))
     today = event_queries.local_today()
     restricted = [c.slug for c in categories if c.members_only][:1]
     return ["/foros", f"/foros/{categories[0].slug}", *(f"/foros/{slug}" for slug in restricted),
             "/eventos", "/eventos?pasados=1", "/eventos?mi_municipio=1",
-            f"/eventos/mes/{today.year}/{today.month}"]
+            f"/eventos/mes/{today.year}/{today.month}", f"/eventos/{_upcoming_event().slug}",
+            f"/eventos/{_draft_of_an_admin(people).slug}"]
 
 
 @pytest.fixture
@@ -114,17 +146,20 @@ def test_each_person_gets_their_own_page_from_the_shared_one(app, demo_world, re
         clients[person.id] = app.test_client()
         assert sign_in(clients[person.id], person.email, DEMO_PASSWORD).status_code == 302
         clients[person.id].get("/cuenta")  # shows the greeting: the flashes are empty again
-    pages = _pages()
-    served = {}
+    pages = _pages(people)
+    served, answered = {}, [0, 0]
+    draft = pages[-1]
     for round_ in range(2):
+        before = len(replays)
         for path in pages:
             for person in people:
                 response = clients[person.id].get(path)
                 assert response.status_code in (200, 404), (path, person.email)
                 served[(path, person.id, round_)] = response.get_data(as_text=True)
+                answered[round_] += response.status_code == 200 and path != draft
         if round_ == 0:
-            assert len(replays) >= len(pages), "people of one audience did not share a page"
-    assert len(replays) >= len(pages) * (len(people) + 1), "the second visits were not shared"
+            assert len(replays) >= 3, "people of one audience did not share a page"
+    shared_second_visits = len(replays) - before
 
     app.config["PAGE_CACHE_DISABLED"] = True
     try:
@@ -133,6 +168,7 @@ def test_each_person_gets_their_own_page_from_the_shared_one(app, demo_world, re
             assert _comparable(body) == _comparable(alone), (path, person_id)
     finally:
         app.config["PAGE_CACHE_DISABLED"] = False
+    assert shared_second_visits == answered[1], "a second visit was not served from the cache"
 
 
 def test_people_of_one_audience_see_their_own_header_and_marks(app, demo_world):
