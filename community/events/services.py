@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from community.core import audit
 from community.core.catalog import is_municipality
@@ -30,7 +30,7 @@ from community.events.models import Event, EventSession, EventTopic, Registratio
 from community.extensions import db
 from community.profiles import services as profiles
 from community.profiles import validators as v
-from community.profiles.models import Membership, Organization
+from community.profiles.models import Organization
 
 MAX_CAPACITY = 100_000
 MAX_HOURS = 500
@@ -106,20 +106,12 @@ def managed_organization_ids(user) -> list[int] | None:
     return ids
 
 
-#: Whether a person administers an OSC, in any registry status: the calendar's audience asks
-#: it on every visit, so it is one EXISTS built once, not the OSCs loaded.
-_ADMINISTERS_AN_OSC = select(select(Membership.id).where(
-    Membership.user_id == bindparam("user_id"), Membership.status == "active",
-    Membership.role == "admin").exists())
-
-
 def runs_events(user) -> bool:
     """Whether to offer the managers' list at all: :func:`managed_organization_ids` would
-    answer without raising."""
+    answer without raising (asked on every calendar visit, so without loading the OSCs)."""
     if not has_role(user, "citizen"):
         return False
-    return has_role(user, "staff") or bool(
-        db.session.scalar(_ADMINISTERS_AN_OSC, {"user_id": user.id}))
+    return has_role(user, "staff") or profiles.administers_an_osc(user)
 
 
 def member_organizations(user) -> list[Organization]:

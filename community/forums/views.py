@@ -149,8 +149,12 @@ def category(category_slug: str):
     found = services.get_category(current_user, category_slug)
     topics = queries.category_topics(found, _page_arg(),
                                      access.is_moderator(current_user))
+    # Signed-in people get theirs as a personal part (forums/marks.py).
+    problem = None if current_user.is_authenticated else \
+        services.posting_problem(current_user, found)
     return render_template(
         "forums/category.html", category=found, topics=topics, group_labels=GROUPS,
+        problem=problem,
         page_url=lambda page: url_for("forums.category", category_slug=found.slug,
                                       page=page if page > 1 else None))
 

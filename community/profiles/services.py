@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from community.accounts import tokens
@@ -633,6 +633,26 @@ def members(actor: User, org: Organization) -> list[Membership]:
                                                        Membership.created_at)))
 
 
+def _active_memberships(user_id, admins_only: bool):
+    """The person's memberships that count: active ones (and, when asked, as an admin)."""
+    condition = (Membership.user_id == user_id) & (Membership.status == "active")
+    return condition & (Membership.role == "admin") if admins_only else condition
+
+
+#: :func:`administers_an_osc`, asked by the calendar on every signed-in visit: built once
+#: (see core.pagecache._VERSION).
+_ADMINISTERS_AN_OSC = select(select(Membership.id).where(
+    _active_memberships(bindparam("user_id"), admins_only=True)).exists())
+
+
+def administers_an_osc(user) -> bool:
+    """Whether ``organizations_of(user, admins_only=True, validated_only=False)`` has any OSC,
+    without loading them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(db.session.scalar(_ADMINISTERS_AN_OSC, {"user_id": user.id}))
+
+
 def organizations_of(user, *, admins_only: bool = False,
                      validated_only: bool = True) -> list[Organization]:
     """The OSCs a person belongs to (active membership), by name: every module asks this one
@@ -641,10 +661,8 @@ def organizations_of(user, *, admins_only: bool = False,
         return []
     # Callers want names and ids; the activity areas load on first use, if ever.
     stmt = (select(Organization).join(Membership, Membership.organization_id == Organization.id)
-            .where(Membership.user_id == user.id, Membership.status == "active")
+            .where(_active_memberships(user.id, admins_only))
             .options(lazyload(Organization.activities)).order_by(Organization.name))
-    if admins_only:
-        stmt = stmt.where(Membership.role == "admin")
     if validated_only:
         stmt = stmt.where(Organization.status == "validated")
     return list(db.session.scalars(stmt))
